@@ -1,0 +1,91 @@
+# litecon: hand-written Makefile.
+#   make                    build/litecon, build/litecon-agent (static), build/litecon-load
+#   make SANITIZE=address,undefined BUILD=build/san    sanitizer build in its own tree
+#   make check              every test tier (+ ASan/UBSan and valgrind runs); ends "N passed, N failed"
+#   make demo               build, then `litecon demo` on a local demo store
+#   make bench | valgrind | install PREFIX=/usr/local DESTDIR= | clean | deps
+CC      ?= cc
+BUILD   ?= build
+PREFIX  ?= /usr/local
+SANITIZE ?=
+PKGS    := sqlite3 ncursesw readline libssh2
+
+WARN    := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes \
+           -Wmissing-prototypes -Wwrite-strings -Wno-format-nonliteral -Wvla
+OPT     ?= -O2 -g
+CFLAGS  ?= $(OPT)
+CFLAGS  += -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) -Iinclude -MMD -MP
+PKG_CFLAGS := $(shell pkg-config --cflags sqlite3 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs sqlite3 2>/dev/null)
+ifneq ($(SANITIZE),)
+  CFLAGS  += -fsanitize=$(SANITIZE) -fno-sanitize-recover=all -fno-omit-frame-pointer
+  LDFLAGS += -fsanitize=$(SANITIZE)
+endif
+
+CORE_SRC  := src/util.c src/core/engine.c src/core/guard.c src/core/store.c src/core/sqlval.c
+CLIENT_SRC := src/main.c src/cli.c src/conn/conn.c src/conn/local.c src/conn/target.c \
+              src/ui/render.c src/ui/grid.c src/ui/textesc.c src/ui/session.c src/ui/dot.c \
+              src/ui/demo.c
+AGENT_SRC := src/agent/agent.c
+LOAD_SRC  := $(wildcard src/load/*.c)
+UNIT_SRC  := $(wildcard tests/unit/*.c)
+
+obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
+CORE_OBJ   := $(call obj,$(CORE_SRC))
+CLIENT_OBJ := $(call obj,$(CLIENT_SRC))
+
+all: $(BUILD)/litecon $(BUILD)/litecon-agent $(BUILD)/litecon-load
+
+$(BUILD)/obj/%.o: %.c | deps-build
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -c $< -o $@
+
+$(BUILD)/litecon: $(CLIENT_OBJ) $(CORE_OBJ)
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
+
+# The helper: static, stripped, no sanitizer (it runs on other hosts).
+$(BUILD)/litecon-agent: $(AGENT_SRC) $(CORE_SRC) | deps-build
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) -Iinclude -Os -ffunction-sections -fdata-sections \
+	  -static -Wl,--gc-sections -s -o $@ $^ -l:libsqlite3.a -lm -lpthread -ldl 2>&1 | \
+	  { grep -v "statically linked applications requires at runtime" || true; }
+	@test -x $@
+
+$(BUILD)/litecon-load: $(call obj,$(LOAD_SRC))
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
+
+$(BUILD)/unit: $(call obj,$(UNIT_SRC)) $(filter-out $(BUILD)/obj/src/main.o,$(CLIENT_OBJ)) $(CORE_OBJ)
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
+
+# System packages (apt-get when root, sudo otherwise; a clear list elsewhere).
+deps-build:
+	@scripts/deps.sh build
+deps:
+	@scripts/deps.sh test
+
+check: deps
+	@$(MAKE) --no-print-directory all $(BUILD)/unit
+	@$(MAKE) --no-print-directory BUILD=$(BUILD)/san SANITIZE=address,undefined OPT="-O1 -g" \
+	  $(BUILD)/san/litecon $(BUILD)/san/litecon-load $(BUILD)/san/unit
+	@tests/run.sh $(BUILD)
+
+demo: all
+	$(BUILD)/litecon demo $(BUILD)/demo
+
+valgrind: all $(BUILD)/unit
+	@VALGRIND_ONLY=1 tests/run.sh $(BUILD)
+
+bench: all
+	@bench/run.sh $(BUILD)
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/litecon/themes
+	install -m 755 $(BUILD)/litecon $(BUILD)/litecon-agent $(BUILD)/litecon-load $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 docs/litecon.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 644 themes/*.theme $(DESTDIR)$(PREFIX)/share/litecon/themes/
+
+clean:
+	rm -rf build
+
+.PHONY: all check demo valgrind bench install clean deps deps-build
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

@@ -1,0 +1,58 @@
+/*
+ * conn.h: the client's view of a target. One vtable, several
+ * implementations: local (the engine in this process) now, agent (frames
+ * over a byte stream to litecon-agent) with the SSH work. Everything above
+ * this layer (render, session, shell, TUI) works the same on any target.
+ */
+#ifndef CONN_H
+#define CONN_H
+
+#include "lc.h"
+
+typedef struct conn conn;
+
+typedef struct conn_opts {
+	int timeout_ms;   /* per-statement time limit; 0 = none */
+} conn_opts;
+
+/* The operations an implementation provides. */
+typedef struct conn_ops {
+	const char *kind;  /* "local", "agent" */
+	int (*exec)(conn *c, const char *sql, const lc_sink *sink, void *ctx, lc_err *e);
+	void (*set_timeout)(conn *c, int ms);
+	int (*ndb)(conn *c);
+	/* schema name and path of database i (0 = main), owned by c */
+	int (*db)(conn *c, int i, const char **schema, const char **path);
+	void (*free)(conn *c);
+} conn_ops;
+
+/* Every implementation's handle starts with this header. */
+struct conn {
+	const conn_ops *ops;
+	char *label;       /* owned: short name for prompts, e.g. "store" */
+	char *target;      /* owned: the target as given */
+};
+
+/* Open the target string (see target.h). On success *out is owned by the
+ * caller (conn_free). On failure -1 with e filled: LC_EUSAGE for a bad
+ * target, LC_ECONNECT when it cannot be opened. */
+int conn_open(const char *target, const conn_opts *o, conn **out, lc_err *e);
+
+/* Run sql (one or more statements); see engine_exec for the contract. */
+int conn_exec(conn *c, const char *sql, const lc_sink *sink, void *ctx, lc_err *e);
+void conn_set_timeout(conn *c, int ms);
+int conn_ndb(conn *c);
+int conn_db(conn *c, int i, const char **schema, const char **path);
+void conn_free(conn *c);
+
+/* Stop the statement running on any connection of this process.
+ * Async-signal-safe (a SIGINT handler calls it). */
+void conn_interrupt(void);
+/* Forget an interrupt once it has been reported. */
+void conn_interrupt_reset(void);
+int conn_interrupted(void);
+
+/* Implementation constructors (conn_open picks one). */
+int conn_local_open(const char *path, const conn_opts *o, conn **out, lc_err *e);
+
+#endif

@@ -1,0 +1,61 @@
+/*
+ * engine.h: the read-only SQLite engine. The only module (with guard and
+ * sqlval) that calls SQLite. It opens a database file or a store directory
+ * with every read-only layer of DESIGN.md, runs statements and streams their
+ * rows to a sink, enforces a per-statement time limit, and can be cancelled
+ * from a signal handler.
+ */
+#ifndef ENGINE_H
+#define ENGINE_H
+
+#include "lc.h"
+
+typedef struct engine engine;
+
+typedef struct engine_opts {
+	int timeout_ms;     /* per-statement time limit; 0 = none */
+} engine_opts;
+
+
+
+/* One database of an open target (main first, then ATTACHed ones). */
+typedef struct engine_db {
+	const char *schema;  /* "main", "queue", ... */
+	const char *path;    /* absolute path of the file */
+} engine_db;
+
+/* Open path (a database file, or a directory of *.sqlite3 files) read-only.
+ * On success *out owns the connection; free it with engine_free. On failure
+ * returns -1 with e filled (LC_ECONNECT) and nothing created on disk. */
+int engine_open(const char *path, const engine_opts *o, engine **out, lc_err *e);
+
+/* Close and free; NULL is fine. */
+void engine_free(engine *en);
+
+/* Run every statement in sql (UTF-8, NUL-terminated) in order, one short
+ * read snapshot each, streaming rows to sink. Stops at the first failure and
+ * returns -1 with e filled: LC_ESQL (error or time limit), LC_EREADONLY
+ * (refused: it would write), LC_ECANCEL (engine_cancel). Returns 0 on success. */
+int engine_exec(engine *en, const char *sql, const lc_sink *sink, void *ctx, lc_err *e);
+
+/* Change the per-statement time limit (ms; 0 = none). */
+void engine_set_timeout(engine *en, int timeout_ms);
+
+/* Number of databases, and the i-th (0 = main). Pointers owned by en. */
+int engine_ndb(const engine *en);
+const engine_db *engine_db_at(const engine *en, int i);
+
+/* Ask the running statement (of any engine in this process) to stop.
+ * Async-signal-safe: call it from a SIGINT handler. engine_exec then fails
+ * with LC_ECANCEL, and keeps failing so until engine_cancel_reset(). */
+void engine_cancel(void);
+void engine_cancel_reset(void);
+int engine_cancel_pending(void);
+
+/* Is sql one or more complete statements (sqlite3_complete)? */
+int engine_complete(const char *sql);
+
+/* SQLite library version string, e.g. "3.40.1". */
+const char *engine_sqlite_version(void);
+
+#endif

@@ -1,0 +1,210 @@
+/*
+ * cli.c: command-line parsing from one option table; the same table prints
+ * --help, so the two cannot disagree (a test checks the man page too).
+ */
+#include "cli.h"
+#include "render.h"
+
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef int (*opt_fn)(cli *o, const char *name, const char *arg, lc_err *e);
+
+struct opt {
+	const char *name;     /* without dashes */
+	const char *arg;      /* argument name, NULL for a flag */
+	const char *help;     /* NULL: an alias, not listed on its own */
+	opt_fn fn;
+};
+
+static int o_mode(cli *o, const char *name, const char *arg, lc_err *e)
+{
+	const char *m = arg ? arg : name;
+	if (render_mode_find(m) < 0)
+		return lc_err_set(e, LC_EUSAGE, "unknown output mode \"%s\" (box table markdown csv tsv json jsonl line list)", m);
+	o->mode = m;
+	return 0;
+}
+
+static int o_header(cli *o, const char *name, const char *arg, lc_err *e)
+{
+	(void)arg;
+	(void)e;
+	o->header = strncmp(name, "no", 2) != 0;
+	return 0;
+}
+
+static int o_str(cli *o, const char *name, const char *arg, lc_err *e)
+{
+	static const struct { const char *name; size_t off; } slots[] = {
+		{ "separator", offsetof(cli, colsep) }, { "newline", offsetof(cli, rowsep) },
+		{ "nullvalue", offsetof(cli, nullvalue) }, { "f", offsetof(cli, file) },
+		{ "file", offsetof(cli, file) },
+	};
+	(void)e;
+	for (size_t i = 0; i < sizeof slots / sizeof slots[0]; i++)
+		if (strcmp(name, slots[i].name) == 0)
+			*(const char **)((char *)o + slots[i].off) = arg;
+	return 0;
+}
+
+static int o_flag(cli *o, const char *name, const char *arg, lc_err *e)
+{
+	static const struct { const char *name; size_t off; } slots[] = {
+		{ "bail", offsetof(cli, bail) }, { "help", offsetof(cli, help) },
+		{ "h", offsetof(cli, help) }, { "version", offsetof(cli, version) },
+		{ "V", offsetof(cli, version) }, { "no-tui", offsetof(cli, no_tui) },
+		{ "readonly", 0 },
+	};
+	(void)arg;
+	(void)e;
+	for (size_t i = 0; i < sizeof slots / sizeof slots[0]; i++)
+		if (strcmp(name, slots[i].name) == 0 && slots[i].off)
+			*(int *)((char *)o + slots[i].off) = 1;
+	return 0;
+}
+
+static int o_num(cli *o, const char *name, const char *arg, lc_err *e)
+{
+	char *end;
+	double v = strtod(arg, &end);
+	if (*end || end == arg || v < 0 || v > 86400 * 365)
+		return lc_err_set(e, LC_EUSAGE, "--%s needs a number, not \"%s\"", name, arg);
+	if (strcmp(name, "timeout") == 0)
+		o->timeout_ms = (int)(v * 1000);
+	else
+		o->rate = (int)v;
+	return 0;
+}
+
+static const struct opt opts[] = {
+	{ "box", NULL, "output as a table drawn with box characters (default on a terminal)", o_mode },
+	{ "table", NULL, "output as an ASCII table", o_mode },
+	{ "markdown", NULL, "output as a Markdown table", o_mode },
+	{ "csv", NULL, "output as CSV (RFC 4180, as sqlite3 -csv)", o_mode },
+	{ "tsv", NULL, "output as tab-separated values", o_mode },
+	{ "tabs", NULL, NULL, o_mode },
+	{ "json", NULL, "output as a JSON array of objects (as sqlite3 -json)", o_mode },
+	{ "jsonl", NULL, "output one JSON object per line", o_mode },
+	{ "line", NULL, "output one 'column = value' per line", o_mode },
+	{ "list", NULL, "output values separated by '|' (default otherwise)", o_mode },
+	{ "mode", "MODE", "output mode by name (one of the above)", o_mode },
+	{ "header", NULL, "show column names", o_header },
+	{ "headers", NULL, NULL, o_header },
+	{ "noheader", NULL, "hide column names", o_header },
+	{ "separator", "SEP", "column separator for list and csv", o_str },
+	{ "newline", "SEP", "row separator", o_str },
+	{ "nullvalue", "TEXT", "text shown for NULL (default empty)", o_str },
+	{ "bail", NULL, "stop a script at the first error", o_flag },
+	{ "f", "FILE", "run the SQL and dot-commands in FILE ('-' = stdin)", o_str },
+	{ "file", "FILE", NULL, o_str },
+	{ "timeout", "SECONDS", "time limit for each statement (default 30; 0 = none)", o_num },
+	{ "readonly", NULL, "accepted for sqlite3 habits; litecon is always read-only", o_flag },
+	{ "no-tui", NULL, "demo: build the store and exit", o_flag },
+	{ "rate", "N", "demo: orders per second the load writer adds (default 20)", o_num },
+	{ "help", NULL, "show this help", o_flag },
+	{ "h", NULL, NULL, o_flag },
+	{ "version", NULL, "show the version", o_flag },
+	{ "V", NULL, NULL, o_flag },
+};
+#define NOPTS (sizeof opts / sizeof opts[0])
+
+static const char *const commands[] = { "demo", "shell", "stats", "check", "backup" };
+
+static const struct opt *find_opt(const char *name)
+{
+	for (size_t i = 0; i < NOPTS; i++)
+		if (strcmp(opts[i].name, name) == 0)
+			return &opts[i];
+	return NULL;
+}
+
+/* Handle argv[*i], an option; may consume the next word. */
+static int take_opt(int argc, char **argv, int *i, cli *o, lc_err *e)
+{
+	const char *w = argv[*i] + 1 + (argv[*i][1] == '-');
+	char name[64];
+	const char *eq = strchr(w, '='), *arg = NULL;
+	size_t n = eq ? (size_t)(eq - w) : strlen(w);
+	snprintf(name, sizeof name, "%.*s", (int)n, w);
+	const struct opt *op = find_opt(name);
+	if (!op)
+		return lc_err_set(e, LC_EUSAGE, "unknown option: %s", argv[*i]);
+	if (op->arg) {
+		if (eq)
+			arg = eq + 1;
+		else if (*i + 1 < argc)
+			arg = argv[++*i];
+		else
+			return lc_err_set(e, LC_EUSAGE, "option %s needs %s", argv[*i], op->arg);
+	} else if (eq) {
+		return lc_err_set(e, LC_EUSAGE, "option -%s takes no value", name);
+	}
+	return op->fn(o, op->name, arg, e);
+}
+
+static void positional(cli *o, char *w, int first)
+{
+	for (size_t k = 0; first && k < sizeof commands / sizeof commands[0]; k++)
+		if (strcmp(w, commands[k]) == 0) {
+			o->cmd = commands[k];
+			return;
+		}
+	if (!o->target)
+		o->target = w;
+	else
+		o->sql[o->nsql++] = w;
+}
+
+int cli_parse(int argc, char **argv, cli *o, lc_err *e)
+{
+	int dashdash = 0, npos = 0;
+	*o = (cli){ .cmd = "query", .header = -1, .timeout_ms = -1 };
+	o->sql = calloc((size_t)argc + 1, sizeof *o->sql);
+	if (!o->sql)
+		return lc_err_set(e, LC_EUSAGE, "out of memory");
+	for (int i = 1; i < argc; i++) {
+		if (!dashdash && strcmp(argv[i], "--") == 0) {
+			dashdash = 1;
+			continue;
+		}
+		if (!dashdash && argv[i][0] == '-' && argv[i][1]) {
+			if (take_opt(argc, argv, &i, o, e) < 0)
+				return -1;
+			continue;
+		}
+		positional(o, argv[i], npos++ == 0);
+	}
+	return 0;
+}
+
+void cli_usage(FILE *out)
+{
+	fputs("usage: litecon [OPTIONS] TARGET [SQL...]\n"
+	      "       litecon [OPTIONS] TARGET < script.sql\n"
+	      "       litecon demo [DIR] [--no-tui] [--rate N]\n"
+	      "Try 'litecon --help' for more.\n", out);
+}
+
+void cli_help(FILE *out)
+{
+	fputs("litecon: a read-only admin console for SQLite stores, local or over SSH.\n\n", out);
+	cli_usage(out);
+	fputs("\nTARGET is a database file or a store directory of *.sqlite3 files (the main\n"
+	      "file plus the others attached by short name: queue, cache, cable).\n"
+	      "SQL arguments run in order; one starting with '.' is a dot-command (.help).\n"
+	      "With no SQL, statements are read from -f FILE or standard input.\n\n"
+	      "Options:\n", out);
+	for (size_t i = 0; i < NOPTS; i++) {
+		char left[40];
+		if (!opts[i].help)
+			continue;
+		snprintf(left, sizeof left, "%s%s%s%s", strlen(opts[i].name) > 1 ? "--" : "-",
+			 opts[i].name, opts[i].arg ? " " : "", opts[i].arg ? opts[i].arg : "");
+		fprintf(out, "  %-20s %s\n", left, opts[i].help);
+	}
+	fputs("\nModes are also accepted with one dash (-csv), as sqlite3 spells them.\n"
+	      "Exit status: 0 ok, 1 an SQL statement failed, 2 usage, 3 refused because it\n"
+	      "would write, 4 cannot open or connect, 130 cancelled (Ctrl-C).\n", out);
+}

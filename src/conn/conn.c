@@ -1,0 +1,99 @@
+/*
+ * conn.c: pick the implementation for a target and dispatch through the
+ * vtable. Named and SSH targets are parsed here; their transports arrive
+ * with the SSH work.
+ */
+#include "conn.h"
+#include "engine.h"
+#include "target.h"
+#include "util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Short label of a path for prompts: the file or directory name without
+ * .sqlite3. */
+static char *label_of(const char *path)
+{
+	size_t n = strlen(path);
+	while (n > 1 && path[n - 1] == '/')
+		n--;
+	const char *b = path + n;
+	while (b > path && b[-1] != '/')
+		b--;
+	size_t len = (size_t)(path + n - b);
+	if (len > 8 && strncmp(b + len - 8, ".sqlite3", 8) == 0)
+		len -= 8;
+	return len ? xstrndup(b, len) : xstrdup(path);
+}
+
+int conn_open(const char *spec, const conn_opts *o, conn **out, lc_err *e)
+{
+	target t;
+	int rc = -1;
+	*out = NULL;
+	if (target_parse(spec, &t, e) < 0)
+		return -1;
+	switch (t.kind) {
+	case TARGET_LOCAL:
+		rc = conn_local_open(t.path, o, out, e);
+		break;
+	case TARGET_SSH:
+		lc_err_set(e, LC_ECONNECT, "%s is a remote target, and this build of litecon opens local paths only so far",
+			   spec);
+		break;
+	default:
+		lc_err_set(e, LC_EUSAGE, "@%s: named targets from the config file are not supported by this build yet",
+			   t.name);
+	}
+	if (rc == 0) {
+		(*out)->label = label_of(t.path);
+		(*out)->target = xstrdup(spec);
+	}
+	target_clear(&t);
+	return rc;
+}
+
+int conn_exec(conn *c, const char *sql, const lc_sink *sink, void *ctx, lc_err *e)
+{
+	return c->ops->exec(c, sql, sink, ctx, e);
+}
+
+void conn_set_timeout(conn *c, int ms)
+{
+	c->ops->set_timeout(c, ms);
+}
+
+int conn_ndb(conn *c)
+{
+	return c->ops->ndb(c);
+}
+
+int conn_db(conn *c, int i, const char **schema, const char **path)
+{
+	return c->ops->db(c, i, schema, path);
+}
+
+void conn_free(conn *c)
+{
+	if (!c)
+		return;
+	free(c->label);
+	free(c->target);
+	c->ops->free(c);
+}
+
+void conn_interrupt(void)
+{
+	engine_cancel();
+}
+
+void conn_interrupt_reset(void)
+{
+	engine_cancel_reset();
+}
+
+int conn_interrupted(void)
+{
+	return engine_cancel_pending();
+}

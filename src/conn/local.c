@@ -1,0 +1,60 @@
+/*
+ * local.c: the local conn implementation, the engine in this process. The
+ * embedded default: no SSH, no helper; also what the agent runs on the host.
+ */
+#include "conn.h"
+#include "engine.h"
+#include "util.h"
+
+#include <stdlib.h>
+
+typedef struct local {
+	conn base;     /* must be first */
+	engine *en;    /* owned */
+} local;
+
+static int l_exec(conn *c, const char *sql, const lc_sink *sink, void *ctx, lc_err *e)
+{
+	return engine_exec(((local *)c)->en, sql, sink, ctx, e);
+}
+
+static void l_set_timeout(conn *c, int ms)
+{
+	engine_set_timeout(((local *)c)->en, ms);
+}
+
+static int l_ndb(conn *c)
+{
+	return engine_ndb(((local *)c)->en);
+}
+
+static int l_db(conn *c, int i, const char **schema, const char **path)
+{
+	const engine_db *d = engine_db_at(((local *)c)->en, i);
+	if (!d)
+		return -1;
+	*schema = d->schema;
+	*path = d->path;
+	return 0;
+}
+
+static void l_free(conn *c)
+{
+	engine_free(((local *)c)->en);
+	free(c);
+}
+
+static const conn_ops local_ops = { "local", l_exec, l_set_timeout, l_ndb, l_db, l_free };
+
+int conn_local_open(const char *path, const conn_opts *o, conn **out, lc_err *e)
+{
+	engine_opts eo = { o ? o->timeout_ms : 0 };
+	engine *en;
+	if (engine_open(path, &eo, &en, e) < 0)
+		return -1;
+	local *l = xcalloc(1, sizeof *l);
+	l->base.ops = &local_ops;
+	l->en = en;
+	*out = &l->base;
+	return 0;
+}

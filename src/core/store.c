@@ -1,0 +1,190 @@
+/*
+ * store.c: turn a local target path into the list of database files litecon
+ * opens, with their schema names, checking each before SQLite opens it.
+ */
+#define _GNU_SOURCE
+#include "store.h"
+#include "util.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define EXT ".sqlite3"
+
+static int check_file(const char *path, lc_err *e)
+{
+	static const char magic[16] = "SQLite format 3";
+	char head[16];
+	struct stat st;
+	if (stat(path, &st) < 0)
+		return lc_err_set(e, LC_ECONNECT, "%s: %s (check the path; litecon never creates a database)",
+				  path, strerror(errno));
+	if (!S_ISREG(st.st_mode))
+		return lc_err_set(e, LC_ECONNECT, "%s is not a regular file or a store directory", path);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return lc_err_set(e, LC_ECONNECT, "cannot read %s: %s; run litecon as a user who may read it",
+				  path, strerror(errno));
+	ssize_t got = read(fd, head, sizeof head);
+	close(fd);
+	if (got == 0)
+		return lc_err_set(e, LC_ECONNECT, "%s is empty, not an SQLite database", path);
+	if (got != (ssize_t)sizeof head || memcmp(head, magic, sizeof magic) != 0)
+		return lc_err_set(e, LC_ECONNECT, "%s is not an SQLite database (its header does not start with \"SQLite format 3\")", path);
+	return 0;
+}
+
+static int has_ext(const char *name)
+{
+	size_t n = strlen(name), k = strlen(EXT);
+	return n > k && strcmp(name + n - k, EXT) == 0;
+}
+
+/* Longest common prefix of the stems (names without EXT). */
+static size_t common_stem(char **names, int n)
+{
+	size_t len = strlen(names[0]) - strlen(EXT);
+	for (int i = 1; i < n; i++) {
+		size_t k = 0, m = strlen(names[i]) - strlen(EXT);
+		while (k < len && k < m && names[i][k] == names[0][k])
+			k++;
+		len = k;
+	}
+	return len;
+}
+
+char *store_short_name(const char *file, const char *stem)
+{
+	size_t sl = strlen(stem), fl = strlen(file) - (has_ext(file) ? strlen(EXT) : 0);
+	const char *p = file;
+	if (fl >= sl && strncmp(file, stem, sl) == 0) {
+		p += sl;
+		fl -= sl;
+	}
+	while (fl && (*p == '_' || *p == '-' || *p == '.')) {
+		p++;
+		fl--;
+	}
+	if (fl == 0)
+		return xstrdup("main");
+	char *s = xstrndup(p, fl);
+	if (strcmp(s, "main") == 0 || strcmp(s, "temp") == 0) {
+		char *t = xasprintf("db_%s", s);
+		free(s);
+		return t;
+	}
+	return s;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int list_dir(const char *dir, char ***out, int *n, lc_err *e)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	char **names = NULL;
+	int k = 0;
+	if (!d)
+		return lc_err_set(e, LC_ECONNECT, "cannot list %s: %s", dir, strerror(errno));
+	while ((de = readdir(d)) != NULL) {
+		if (!has_ext(de->d_name))
+			continue;
+		names = xrealloc(names, sizeof *names * (size_t)(k + 1));
+		names[k++] = xstrdup(de->d_name);
+	}
+	closedir(d);
+	if (k == 0)
+		return lc_err_set(e, LC_ECONNECT, "%s holds no *.sqlite3 files; give a database file or a store directory", dir);
+	qsort(names, (size_t)k, sizeof *names, cmp_str);
+	*out = names;
+	*n = k;
+	return 0;
+}
+
+/* Order files so the one named by the stem itself (short name "main") is
+ * first; if none is, the first by name becomes main. */
+static void name_files(store_file *f, int n, char **names, const char *stem)
+{
+	int main_at = 0;
+	for (int i = 0; i < n; i++) {
+		f[i].schema = store_short_name(names[i], stem);
+		if (strcmp(f[i].schema, "main") == 0)
+			main_at = i;
+	}
+	if (strcmp(f[main_at].schema, "main") != 0) {
+		free(f[main_at].schema);
+		f[main_at].schema = xstrdup("main");
+	}
+	store_file t = f[0];
+	f[0] = f[main_at];
+	f[main_at] = t;
+}
+
+static int scan_dir(const char *dir, store_file **files, int *n, lc_err *e)
+{
+	char **names = NULL;
+	int k = 0, rc = -1;
+	if (list_dir(dir, &names, &k, e) < 0)
+		return -1;
+	store_file *f = xcalloc((size_t)k, sizeof *f);
+	for (int i = 0; i < k; i++)
+		f[i].path = xasprintf("%s/%s", dir, names[i]);
+	for (int i = 0; i < k; i++)
+		if (check_file(f[i].path, e) < 0)
+			goto out;
+	char *stem = xstrndup(names[0], common_stem(names, k));
+	name_files(f, k, names, stem);
+	free(stem);
+	*files = f;
+	*n = k;
+	f = NULL;
+	rc = 0;
+out:
+	store_files_free(f, f ? k : 0);
+	for (int i = 0; i < k; i++)
+		free(names[i]);
+	free(names);
+	return rc;
+}
+
+int store_scan(const char *path, store_file **files, int *n, lc_err *e)
+{
+	struct stat st;
+	char *abs = realpath(path, NULL);
+	int rc;
+	*files = NULL;
+	*n = 0;
+	if (!abs || stat(abs, &st) < 0) {
+		lc_err_set(e, LC_ECONNECT, "%s: %s (check the path; litecon never creates a database)",
+			   path, strerror(errno));
+		free(abs);
+		return -1;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		rc = scan_dir(abs, files, n, e);
+	} else if ((rc = check_file(abs, e)) == 0) {
+		*files = xcalloc(1, sizeof **files);
+		(*files)[0] = (store_file){ xstrdup(abs), xstrdup("main") };
+		*n = 1;
+	}
+	free(abs);
+	return rc;
+}
+
+void store_files_free(store_file *files, int n)
+{
+	for (int i = 0; i < n; i++) {
+		free(files[i].path);
+		free(files[i].schema);
+	}
+	free(files);
+}

@@ -1,0 +1,154 @@
+/*
+ * main.c: argv -> mode. Parses the command line, then hands over to the
+ * command: a one-liner or script (query), or demo. Commands still to come
+ * (shell, stats, check, backup) say so in one sentence.
+ */
+#include "cli.h"
+#include "conn.h"
+#include "demo.h"
+#include "engine.h"
+#include "render.h"
+#include "session.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define DEFAULT_TIMEOUT_MS 30000
+
+static void on_sigint(int sig)
+{
+	(void)sig;
+	conn_interrupt();
+}
+
+static void catch_sigint(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_sigint;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);   /* no SA_RESTART: a blocked read returns */
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+static int fail(int code, const char *msg)
+{
+	fprintf(stderr, "litecon: %s\n", msg);
+	if (code == LC_EUSAGE)
+		cli_usage(stderr);
+	return code;
+}
+
+static void configure(render *r, const cli *o, int tty)
+{
+	render_set_mode(r, o->mode ? o->mode : tty ? "box" : "list");
+	if (o->header >= 0)
+		render_set_header(r, o->header);
+	if (o->colsep)
+		render_set_colsep(r, o->colsep);
+	if (o->rowsep)
+		render_set_rowsep(r, o->rowsep);
+	if (o->nullvalue)
+		render_set_null(r, o->nullvalue);
+}
+
+/* SQL arguments, a -f file, or a script on stdin. */
+static void run_input(session *s, const cli *o)
+{
+	if (o->nsql) {
+		for (int i = 0; i < o->nsql && !s->stop && !s->status; i++) {
+			if (o->sql[i][0] == '.')
+				session_dot(s, o->sql[i]);
+			else
+				session_sql(s, o->sql[i]);
+		}
+		return;
+	}
+	if (o->file && strcmp(o->file, "-") != 0) {
+		FILE *f = fopen(o->file, "r");
+		if (!f) {
+			lc_err e;
+			lc_err_set(&e, LC_EUSAGE, "cannot read script %s: %s", o->file, strerror(errno));
+			session_fail(s, &e);
+			return;
+		}
+		session_script(s, f, o->file);
+		fclose(f);
+		return;
+	}
+	session_script(s, stdin, "stdin");
+}
+
+static int cmd_query(const cli *o)
+{
+	lc_err e = { 0 };
+	conn *c;
+	int tty = isatty(1);
+	if (!o->target)
+		return fail(LC_EUSAGE, "no TARGET given");
+	if (!o->nsql && !o->file && isatty(0) && tty)
+		return fail(LC_EUSAGE, "the dashboard is not in this build yet; give SQL after the target, "
+				       "or a script with -f FILE or on standard input");
+	conn_opts co = { o->timeout_ms >= 0 ? o->timeout_ms : DEFAULT_TIMEOUT_MS };
+	if (conn_open(o->target, &co, &c, &e) < 0)
+		return fail(e.code, e.msg);
+	if (!tty)
+		setvbuf(stdout, NULL, _IOFBF, 1 << 16);
+	render *r = render_new(stdout, tty);
+	configure(r, o, tty);
+	session s = { .c = c, .r = r, .err = stderr, .bail = o->bail, .timeout_ms = co.timeout_ms };
+	catch_sigint();
+	run_input(&s, o);
+	if (fflush(stdout) != 0 && !s.status)
+		s.status = fail(LC_ESQL, "cannot write the output");
+	render_free(r);
+	conn_free(c);
+	return s.status;
+}
+
+static int cmd_later(const cli *o)
+{
+	fprintf(stderr, "litecon: 'litecon %s' is not in this build yet (it has one-liners, scripts and demo)\n", o->cmd);
+	return LC_EUSAGE;
+}
+
+static const struct command {
+	const char *name;
+	int (*run)(const cli *o);
+} commands[] = {
+	{ "query", cmd_query },
+	{ "demo", demo_main },
+	{ "shell", cmd_later },
+	{ "stats", cmd_later },
+	{ "check", cmd_later },
+	{ "backup", cmd_later },
+};
+
+int main(int argc, char **argv)
+{
+	cli o;
+	lc_err e = { 0 };
+	int rc = LC_EUSAGE;
+	if (cli_parse(argc, argv, &o, &e) < 0) {
+		rc = fail(e.code, e.msg);
+		goto out;
+	}
+	if (o.help) {
+		cli_help(stdout);
+		rc = 0;
+	} else if (o.version) {
+		printf("litecon %s (SQLite %s)\n", LC_VERSION, engine_sqlite_version());
+		rc = 0;
+	} else {
+		for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+			if (strcmp(o.cmd, commands[i].name) == 0)
+				rc = commands[i].run(&o);
+	}
+out:
+	free(o.sql);
+	return rc;
+}

@@ -1,0 +1,330 @@
+/*
+ * dot.c: the dot-command table and the commands themselves. Each entry has
+ * its name, argument counts, usage and one line of help; `.help` prints the
+ * table. Names may be abbreviated to any unique prefix (".he" = ".headers").
+ */
+#include "dot.h"
+#include "sqlval.h"
+#include "textesc.h"
+#include "util.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef int (*dot_fn)(session *s, int argc, char **argv);
+
+struct dot {
+	const char *name;
+	int min, max;       /* argument count, not counting the name */
+	const char *usage;
+	const char *help;
+	dot_fn fn;
+};
+
+static const struct dot *find(const char *name, lc_err *e);
+
+/* ---- helpers ---- */
+
+static int on_off(const char *s, int *v)
+{
+	static const struct { const char *w; int v; } words[] = {
+		{ "on", 1 }, { "off", 0 }, { "yes", 1 }, { "no", 0 }, { "1", 1 }, { "0", 0 },
+		{ "true", 1 }, { "false", 0 },
+	};
+	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+		if (strcmp(s, words[i].w) == 0) {
+			*v = words[i].v;
+			return 0;
+		}
+	return -1;
+}
+
+static int usage_err(session *s, const struct dot *d)
+{
+	lc_err e;
+	lc_err_set(&e, LC_EUSAGE, "usage: .%s %s", d->name, d->usage);
+	session_fail(s, &e);
+	return -1;
+}
+
+/* A sink that prints column 0 of each row, escaped, one per line. */
+static int print_row(void *ctx, int ncol, const lc_value *v)
+{
+	session *s = ctx;
+	buf b = { 0 };
+	(void)ncol;
+	if (v[0].type == LC_TEXT)
+		esc_display(&b, v[0].p, v[0].n, ESC_KEEP_NL | ESC_KEEP_TAB);
+	buf_addc(&b, '\n');
+	int rc = fwrite(b.p, 1, b.len, render_out(s->r)) == b.len ? 0 : -1;
+	buf_free(&b);
+	return rc;
+}
+
+static const lc_sink print_sink = { NULL, print_row, NULL };
+
+/* Run sql built for each database of the connection. fmt takes, in order:
+ * %Q the name prefix ("queue." for attached databases when prefix is set,
+ * else ""), %w the schema name, %Q the LIKE pattern. */
+static int each_db(session *s, const char *fmt, const char *pattern, int prefix)
+{
+	for (int i = 0; i < conn_ndb(s->c); i++) {
+		const char *schema, *path;
+		lc_err e = { 0 };
+		if (conn_db(s->c, i, &schema, &path) < 0)
+			continue;
+		char *pre = i && prefix ? xasprintf("%s.", schema) : xstrdup("");
+		char *sql = sql_printf(fmt, pre, schema, pattern);
+		free(pre);
+		int rc = conn_exec(s->c, sql, &print_sink, s, &e);
+		free(sql);
+		if (rc < 0) {
+			session_fail(s, &e);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* ---- commands ---- */
+
+static int d_bail(session *s, int argc, char **argv)
+{
+	(void)argc;
+	return on_off(argv[1], &s->bail) < 0 ? usage_err(s, find("bail", NULL)) : 0;
+}
+
+static int d_databases(session *s, int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	for (int i = 0; i < conn_ndb(s->c); i++) {
+		const char *schema, *path;
+		buf b = { 0 };
+		if (conn_db(s->c, i, &schema, &path) < 0)
+			continue;
+		esc_display(&b, schema, strlen(schema), 0);
+		buf_adds(&b, ": ");
+		esc_display(&b, path, strlen(path), 0);
+		fprintf(render_out(s->r), "%s r/o\n", b.p);
+		buf_free(&b);
+	}
+	return 0;
+}
+
+static int d_exit(session *s, int argc, char **argv)
+{
+	s->stop = 1;
+	if (argc > 1)
+		s->status = atoi(argv[1]);
+	return 0;
+}
+
+static int d_headers(session *s, int argc, char **argv)
+{
+	int on;
+	(void)argc;
+	if (on_off(argv[1], &on) < 0)
+		return usage_err(s, find("headers", NULL));
+	render_set_header(s->r, on);
+	return 0;
+}
+
+static int d_help(session *s, int argc, char **argv);
+
+static int d_indexes(session *s, int argc, char **argv)
+{
+	return each_db(s, "SELECT %Q || name FROM \"%w\".sqlite_schema WHERE type='index' "
+			  "AND tbl_name LIKE %Q ORDER BY 1", argc > 1 ? argv[1] : "%", 1);
+}
+
+static int d_mode(session *s, int argc, char **argv)
+{
+	if (argc == 1) {
+		fprintf(render_out(s->r), "current output mode: %s\n", render_get_mode(s->r));
+		return 0;
+	}
+	if (render_set_mode(s->r, argv[1]) == 0)
+		return 0;
+	lc_err e;
+	buf b = { 0 };
+	for (int i = 0; render_mode_name(i); i++)
+		buf_addf(&b, "%s%s", i ? " " : "", render_mode_name(i));
+	lc_err_set(&e, LC_EUSAGE, "unknown mode \"%s\"; the modes are: %s", argv[1], b.p);
+	buf_free(&b);
+	session_fail(s, &e);
+	return -1;
+}
+
+static int d_nullvalue(session *s, int argc, char **argv)
+{
+	(void)argc;
+	render_set_null(s->r, argv[1]);
+	return 0;
+}
+
+static int d_print(session *s, int argc, char **argv)
+{
+	FILE *out = render_out(s->r);
+	for (int i = 1; i < argc; i++)
+		fprintf(out, "%s%s", i > 1 ? " " : "", argv[i]);
+	fputc('\n', out);
+	return 0;
+}
+
+static int d_schema(session *s, int argc, char **argv)
+{
+	return each_db(s, "SELECT %Q || sql || ';' FROM \"%w\".sqlite_schema WHERE sql IS NOT NULL "
+			  "AND name LIKE %Q AND name NOT LIKE 'sqlite_%%' ORDER BY tbl_name, type DESC, name",
+		       argc > 1 ? argv[1] : "%", 0);
+}
+
+static int d_separator(session *s, int argc, char **argv)
+{
+	render_set_colsep(s->r, argv[1]);
+	if (argc > 2)
+		render_set_rowsep(s->r, argv[2]);
+	return 0;
+}
+
+static int d_tables(session *s, int argc, char **argv)
+{
+	return each_db(s, "SELECT %Q || name FROM \"%w\".sqlite_schema WHERE type IN ('table','view') "
+			  "AND name NOT LIKE 'sqlite_%%' AND name LIKE %Q ORDER BY 1",
+		       argc > 1 ? argv[1] : "%", 1);
+}
+
+static int d_timeout(session *s, int argc, char **argv)
+{
+	char *end;
+	(void)argc;
+	double sec = strtod(argv[1], &end);
+	if (*end || sec < 0)
+		return usage_err(s, find("timeout", NULL));
+	s->timeout_ms = (int)(sec * 1000);
+	conn_set_timeout(s->c, s->timeout_ms);
+	return 0;
+}
+
+static int d_timer(session *s, int argc, char **argv)
+{
+	(void)argc;
+	return on_off(argv[1], &s->timer) < 0 ? usage_err(s, find("timer", NULL)) : 0;
+}
+
+static const struct dot dots[] = {
+	{ "bail", 1, 1, "on|off", "stop at the first error", d_bail },
+	{ "databases", 0, 0, "", "list the databases of the target", d_databases },
+	{ "exit", 0, 1, "?CODE?", "leave, with exit status CODE", d_exit },
+	{ "headers", 1, 1, "on|off", "show column names", d_headers },
+	{ "help", 0, 1, "?COMMAND?", "show this help", d_help },
+	{ "indexes", 0, 1, "?TABLE?", "list indexes (of tables matching the LIKE pattern)", d_indexes },
+	{ "mode", 0, 1, "MODE", "box table markdown csv tsv json jsonl line list", d_mode },
+	{ "nullvalue", 1, 1, "TEXT", "text shown for NULL", d_nullvalue },
+	{ "print", 0, 64, "TEXT...", "print the words", d_print },
+	{ "quit", 0, 0, "", "leave", d_exit },
+	{ "schema", 0, 1, "?PATTERN?", "show CREATE statements (LIKE pattern)", d_schema },
+	{ "separator", 1, 2, "COL ?ROW?", "column and row separators", d_separator },
+	{ "tables", 0, 1, "?PATTERN?", "list tables and views (LIKE pattern)", d_tables },
+	{ "timeout", 1, 1, "SECONDS", "time limit for each statement (0 = none)", d_timeout },
+	{ "timer", 1, 1, "on|off", "print how long each statement took", d_timer },
+};
+#define NDOTS (sizeof dots / sizeof dots[0])
+
+const char *dot_name(int i)
+{
+	return i >= 0 && (size_t)i < NDOTS ? dots[i].name : NULL;
+}
+
+static int d_help(session *s, int argc, char **argv)
+{
+	FILE *out = render_out(s->r);
+	for (size_t i = 0; i < NDOTS; i++) {
+		if (argc > 1 && strncmp(dots[i].name, argv[1] + (argv[1][0] == '.'), strlen(argv[1])) != 0)
+			continue;
+		char use[64];
+		snprintf(use, sizeof use, ".%s %s", dots[i].name, dots[i].usage);
+		fprintf(out, "%-24s %s\n", use, dots[i].help);
+	}
+	return 0;
+}
+
+/* Exact name, else the only entry that name is a prefix of. */
+static const struct dot *find(const char *name, lc_err *e)
+{
+	const struct dot *hit = NULL;
+	size_t n = strlen(name);
+	for (size_t i = 0; i < NDOTS; i++) {
+		if (strcmp(dots[i].name, name) == 0)
+			return &dots[i];
+		if (n && strncmp(dots[i].name, name, n) == 0) {
+			if (hit) {
+				lc_err_set(e, LC_EUSAGE, ".%s is ambiguous; type more of it (see .help)", name);
+				return NULL;
+			}
+			hit = &dots[i];
+		}
+	}
+	if (!hit)
+		lc_err_set(e, LC_EUSAGE, "unknown command .%s; .help lists them", name);
+	return hit;
+}
+
+int dot_split(const char *p, char ***argv)
+{
+	char **v = xcalloc(65, sizeof *v);
+	int n = 0;
+	while (n < 64) {
+		while (*p && isspace((unsigned char)*p))
+			p++;
+		if (!*p)
+			break;
+		buf w = { 0 };
+		char q = (*p == '\'' || *p == '"') ? *p++ : 0;
+		while (*p && (q ? *p != q : !isspace((unsigned char)*p))) {
+			if (q == '"' && *p == '\\' && p[1]) {
+				static const char from[] = "ntr\\\"", to[] = "\n\t\r\\\"";
+				const char *k = strchr(from, p[1]);
+				buf_addc(&w, k ? to[k - from] : p[1]);
+				p += 2;
+				continue;
+			}
+			buf_addc(&w, *p++);
+		}
+		if (q && *p == q)
+			p++;
+		v[n++] = w.p ? w.p : xstrdup("");
+	}
+	*argv = v;
+	return n;
+}
+
+void dot_free_args(int argc, char **argv)
+{
+	for (int i = 0; i < argc; i++)
+		free(argv[i]);
+	free(argv);
+}
+
+int session_dot(session *s, const char *line)
+{
+	char **argv;
+	int argc = dot_split(line + 1, &argv), rc = -1;
+	lc_err e = { 0 };
+	const struct dot *d = argc ? find(argv[0], &e) : NULL;
+	if (!argc)
+		lc_err_set(&e, LC_EUSAGE, "a '.' alone is not a command; .help lists them");
+	if (!d) {
+		session_fail(s, &e);
+		goto out;
+	}
+	if (argc - 1 < d->min || argc - 1 > d->max) {
+		usage_err(s, d);
+		goto out;
+	}
+	rc = d->fn(s, argc, argv);
+out:
+	dot_free_args(argc, argv);
+	return rc;
+}
