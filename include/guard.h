@@ -15,6 +15,8 @@ typedef struct guard {
 	int open;                   /* nonzero while the engine sets itself up */
 	char reason[GUARD_REASON];  /* why the last refusal happened, or "" */
 	char pending[GUARD_REASON]; /* a write seen but let through to a later check */
+	int pragma_ok;              /* the statement is a pragma on the allow-list:
+	                               SQLite calls some (journal_mode) writes even bare */
 } guard;
 
 /* sqlite3_set_authorizer callback; ctx is a struct guard *. */

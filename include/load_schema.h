@@ -1,4 +1,4 @@
-/* load_schema.h: the internal contract shared by the files of litecon-load (src/load/*.c), the demo-store
+/* load_schema.h: the internal contract shared by the files of litecon-load (the .c files in src/load/), the demo-store
  * builder and load generator. It is the only litecon program that writes to a database; nothing else in
  * litecon includes this header.
  *
@@ -187,7 +187,5 @@ int run_cache_tick(struct runner *r);
 int run_cache_trim(struct runner *r);
 int run_cable_tick(struct runner *r);
 int run_cable_trim(struct runner *r);
-/* Enqueue one job (jobs row plus ready, or scheduled when at_us != 0). 0 or -1. */
-int run_enqueue(struct runner *r, const struct job_kind *k, int64_t record_id, int64_t at_us);
 
 #endif

@@ -39,7 +39,7 @@ static int fail(int code, const char *msg)
 {
 	fprintf(stderr, "litecon: %s\n", msg);
 	if (code == LC_EUSAGE)
-		cli_usage(stderr);
+		fputs("usage: litecon [OPTIONS] TARGET [SQL...]   (litecon --help lists every option)\n", stderr);
 	return code;
 }
 

@@ -350,6 +350,7 @@ int engine_exec(engine *en, const char *sql, const lc_sink *sink, void *ctx, lc_
 	while (tail && *tail) {
 		sqlite3_stmt *st = NULL;
 		en->g.reason[0] = en->g.pending[0] = 0;
+		en->g.pragma_ok = 0;
 		en->timed_out = 0;
 		en->deadline = en->timeout_ms > 0 ? now_ms() + en->timeout_ms : 0;
 		if (cancel_requested)
@@ -365,7 +366,7 @@ int engine_exec(engine *en, const char *sql, const lc_sink *sink, void *ctx, lc_
 			sqlite3_finalize(st);
 			return refuse(e, why);
 		}
-		if (!sqlite3_stmt_readonly(st)) {
+		if (!sqlite3_stmt_readonly(st) && !en->g.pragma_ok) {
 			if (en->g.pending[0])
 				snprintf(why, sizeof why, "%s", en->g.pending);
 			else

@@ -118,8 +118,10 @@ static int check_pragma(guard *g, const char *name, const char *arg)
 		if (strcasecmp(name, pragma_bad[i].name) == 0)
 			return deny(g, "%s", pragma_bad[i].why);
 	int ok = guard_pragma_allowed(name, arg != NULL);
-	if (ok)
+	if (ok) {
+		g->pragma_ok = 1;
 		return SQLITE_OK;
+	}
 	if (arg && guard_pragma_allowed(name, 0)) {
 		snprintf(g->reason, sizeof g->reason,
 			 "PRAGMA %s = %s changes a setting of the database or the session", name, arg);

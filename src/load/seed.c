@@ -118,6 +118,7 @@ static int seed_order(struct seedm *m, int64_t at)
 static int seed_orders(struct seedm *m, long n, int quiet)
 {
 	int64_t start = m->now - 30 * DAY_US, step = n > 0 ? 30 * DAY_US / n : 0;
+	int64_t jitter = step < 10 * US_PER_S ? step : 10 * US_PER_S;	/* each order in its own slot: ids rise with time */
 	long i;
 
 	for (i = 0; i < n; i++) {
@@ -125,7 +126,7 @@ static int seed_orders(struct seedm *m, long n, int quiet)
 			return -1;
 		if (i % BATCH == 0 && db_begin(m->st, DB_MAIN) != 0)
 			return -1;
-		if (seed_order(m, start + step * i + (int64_t)(rng_unit(&m->st->rng) * (double)step)) != 0)
+		if (seed_order(m, start + step * (i + 1) - (int64_t)(rng_unit(&m->st->rng) * (double)jitter)) != 0)
 			return -1;
 		if (!quiet && (i + 1) % (BATCH * 4) == 0)
 			fprintf(stderr, "litecon-load: init: %ld of %ld orders\n", i + 1, n);

@@ -156,7 +156,8 @@ static int js_failed(struct seedq *q, const struct seedjob *j)
 
 	if (insert_job(q, j, k, j->created, 0, NULL) != 0)
 		return -1;
-	gen_error_json(&q->st->rng, k->class_name, q->job_id, err, sizeof err);
+	gen_error_json(&q->st->rng, k->class_name, 1 + rng_below(&q->st->rng, (uint32_t)(q->max_order > 0 ? q->max_order : 1)),
+		       err, sizeof err);
 	fmt_time(t, later(q, j->created, 0.5, 30.0));
 	return db_run(q->st, q->s[Q_FAIL], "itt", q->job_id, err, t);
 }
