@@ -82,7 +82,7 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/litecon/themes
 	install -m 755 $(BUILD)/litecon $(BUILD)/litecon-agent $(BUILD)/litecon-load $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 docs/litecon.1 $(DESTDIR)$(PREFIX)/share/man/man1/
-	install -m 644 themes/*.theme $(DESTDIR)$(PREFIX)/share/litecon/themes/
+	for f in themes/*.theme; do [ ! -e "$$f" ] || install -m 644 "$$f" $(DESTDIR)$(PREFIX)/share/litecon/themes/; done
 
 clean:
 	rm -rf build

@@ -2,6 +2,7 @@
 # line, "ok - NAME" or "not ok - NAME" (plus "# " lines explaining a
 # failure); tests/run.sh counts them. Sourced by tests/cli/t_*.sh.
 #   LITECON  the binary under test (default build/litecon)
+#   LITECON_WRAP  a command to run it under (valgrind ...), or empty
 #   T        a scratch directory, removed at exit
 set -u
 LITECON=${LITECON:-build/litecon}
@@ -20,7 +21,8 @@ check() {
 }
 
 # run ARGS...: run litecon, stdout in $T/out, stderr in $T/err, status in $rc
-run() { "$LITECON" "$@" >"$T/out" 2>"$T/err"; rc=$?; }
+LITECON_WRAP=${LITECON_WRAP:-}
+run() { $LITECON_WRAP "$LITECON" "$@" >"$T/out" 2>"$T/err"; rc=$?; }
 
 # expect_rc NAME RC ARGS...: litecon exits RC
 expect_rc() {

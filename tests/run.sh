@@ -36,8 +36,8 @@ cli_tier() { # BUILD dir
 }
 
 valgrind_tier() {
-	LITECON="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect $B/litecon" \
-		LITECON_BIN=$B/litecon bash tests/valgrind.sh
+	LITECON_WRAP="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect" \
+		LITECON=$B/litecon bash tests/valgrind.sh
 }
 
 if [ "${VALGRIND_ONLY:-0}" = 1 ]; then

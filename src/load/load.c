@@ -41,9 +41,10 @@ static const struct command {
 	{ "run", CMD_RUN, load_run },
 };
 
-static const char usage_text[] =
+static const char synopsis[] =
 	"usage: litecon-load init DIR [--orders N] [--seed S] [--now UNIXTIME] [--force] [--quiet]\n"
-	"       litecon-load run DIR [--rate N] [--duration SECONDS] [--parent PID] [--seed S] [--quiet]\n"
+	"       litecon-load run DIR [--rate N] [--duration SECONDS] [--parent PID] [--seed S] [--quiet]\n";
+static const char details[] =
 	"\n"
 	"init  create DIR and a Rails 8 style store in it: production.sqlite3 (users, products, orders,\n"
 	"      order_items), production_queue.sqlite3 (Solid Queue), production_cache.sqlite3 (Solid Cache)\n"
@@ -65,7 +66,7 @@ static int usage_error(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	fputs("\n", stderr);
 	va_end(ap);
-	fputs(usage_text, stderr);
+	fputs(synopsis, stderr);
 	return 2;
 }
 
@@ -142,7 +143,8 @@ int main(int argc, char **argv)
 	int rc;
 
 	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-		fputs(usage_text, stdout);
+		fputs(synopsis, stdout);
+		fputs(details, stdout);
 		return 0;
 	}
 	for (k = 0; argc >= 2 && k < sizeof commands / sizeof commands[0]; k++)

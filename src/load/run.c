@@ -191,9 +191,12 @@ static int open_store(struct runner *r)
 {
 	int i;
 
-	for (i = 0; i < DB_COUNT; i++)
-		if (db_open(r->st, r->o->dir, i, 0) != 0 || db_exec(r->st, i, run_pragmas) != 0)
+	for (i = 0; i < DB_COUNT; i++) {
+		if (db_open(r->st, r->o->dir, i, 0) != 0)
+			return -2;
+		if (db_exec(r->st, i, run_pragmas) != 0)
 			return -1;
+	}
 	if (load_state(r) != 0 || load_processes(r) != 0)
 		return -1;
 	return db_prepare_all(r->st, run_stmt_defs, R_COUNT, r->s);
@@ -303,9 +306,10 @@ int load_run(const struct load_opts *o)
 	r.st = &st;
 	r.o = o;
 	on_signals();
-	if (open_store(&r) != 0) {
-		fprintf(stderr, "litecon-load: run: %s\n", st.err);
-		rc = st.db[DB_COUNT - 1] ? 1 : 2;
+	if ((rc = open_store(&r)) != 0) {
+		fprintf(stderr, "litecon-load: run: %s%s\n", st.err,
+			rc == -2 ? "; make a store with: litecon-load init DIR" : "");
+		rc = rc == -2 ? 2 : 1;
 		goto out;
 	}
 	st.report = 1;

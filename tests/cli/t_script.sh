@@ -44,7 +44,7 @@ expect_out ".tables PATTERN" 't' "$db" ".tables t"
 expect_out ".schema PATTERN" 'CREATE TABLE other(z);' "$db" ".schema other"
 expect_out ".indexes" 't_a' "$db" .indexes
 expect_out ".databases" "main: $(realpath "$db") r/o" "$db" .databases
-expect_out ".headers on and .mode line via abbreviations" '    a = 1' "$db" ".head on" ".mo line" "select 1 a"
+expect_out ".headers on and .mode line via abbreviations" 'a = 1' "$db" ".head on" ".mo line" "select 1 a"
 expect_out ".nullvalue and .separator" '1;-' "$db" ".separator ;" ".nullvalue -" "select 1, null"
 expect_err "ambiguous abbreviation" 2 'ambiguous' "$db" ".t"
 expect_err "unknown dot-command" 2 'unknown command .frob' "$db" ".frob"
