@@ -22,6 +22,12 @@ typedef struct cli {
 	int timeout_ms;         /* -1 = the command's default */
 	int no_tui;             /* demo: build the store and exit */
 	int rate;               /* demo: orders per second, 0 = default */
+	int json, prometheus;   /* stats/check output */
+	int watch;              /* stats: refresh every N seconds, 0 = once */
+	int full;               /* check: integrity_check instead of quick_check */
+	const char *keep;       /* check: tables that must never lose rows (comma list) */
+	const char *orders;     /* orders table name */
+	int latest;             /* latest orders to show */
 	int help, version;
 } cli;
 

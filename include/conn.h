@@ -7,6 +7,7 @@
 #ifndef CONN_H
 #define CONN_H
 
+#include "inspect.h"
 #include "lc.h"
 
 typedef struct conn conn;
@@ -23,6 +24,7 @@ typedef struct conn_ops {
 	int (*ndb)(conn *c);
 	/* schema name and path of database i (0 = main), owned by c */
 	int (*db)(conn *c, int i, const char **schema, const char **path);
+	int (*inspect)(conn *c, const inspect_opts *o, inspect_report **out, lc_err *e);
 	void (*free)(conn *c);
 } conn_ops;
 
@@ -44,6 +46,9 @@ void conn_set_timeout(conn *c, int ms);
 int conn_ndb(conn *c);
 int conn_db(conn *c, int i, const char **schema, const char **path);
 void conn_free(conn *c);
+/* Gather the store's facts (see inspect.h) on the target's host. *out is
+ * owned by the caller (inspect_free). */
+int conn_inspect(conn *c, const inspect_opts *o, inspect_report **out, lc_err *e);
 
 /* Stop the statement running on any connection of this process.
  * Async-signal-safe (a SIGINT handler calls it). */

@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <stddef.h>
 
-enum grid_style { GRID_BOX, GRID_TABLE, GRID_MARKDOWN };
+enum grid_style { GRID_BOX, GRID_TABLE, GRID_MARKDOWN, GRID_PLAIN };
 
 typedef struct grid grid;
 

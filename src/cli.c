@@ -24,6 +24,7 @@ static int o_mode(cli *o, const char *name, const char *arg, lc_err *e)
 	if (render_mode_find(m) < 0)
 		return lc_err_set(e, LC_EUSAGE, "unknown output mode \"%s\" (box table markdown csv tsv json jsonl line list)", m);
 	o->mode = m;
+	o->json = strcmp(m, "json") == 0;
 	return 0;
 }
 
@@ -40,7 +41,8 @@ static int o_str(cli *o, const char *name, const char *arg, lc_err *e)
 	static const struct { const char *name; size_t off; } slots[] = {
 		{ "separator", offsetof(cli, colsep) }, { "newline", offsetof(cli, rowsep) },
 		{ "nullvalue", offsetof(cli, nullvalue) }, { "f", offsetof(cli, file) },
-		{ "file", offsetof(cli, file) },
+		{ "file", offsetof(cli, file) }, { "keep", offsetof(cli, keep) },
+		{ "orders", offsetof(cli, orders) },
 	};
 	(void)e;
 	for (size_t i = 0; i < sizeof slots / sizeof slots[0]; i++)
@@ -55,6 +57,7 @@ static int o_flag(cli *o, const char *name, const char *arg, lc_err *e)
 		{ "bail", offsetof(cli, bail) }, { "help", offsetof(cli, help) },
 		{ "h", offsetof(cli, help) }, { "version", offsetof(cli, version) },
 		{ "V", offsetof(cli, version) }, { "no-tui", offsetof(cli, no_tui) },
+		{ "prometheus", offsetof(cli, prometheus) }, { "full", offsetof(cli, full) },
 		{ "readonly", 0 },
 	};
 	(void)arg;
@@ -73,6 +76,10 @@ static int o_num(cli *o, const char *name, const char *arg, lc_err *e)
 		return lc_err_set(e, LC_EUSAGE, "--%s needs a number, not \"%s\"", name, arg);
 	if (strcmp(name, "timeout") == 0)
 		o->timeout_ms = (int)(v * 1000);
+	else if (strcmp(name, "watch") == 0)
+		o->watch = v < 1 ? 1 : (int)v;
+	else if (strcmp(name, "latest") == 0)
+		o->latest = (int)v;
 	else
 		o->rate = (int)v;
 	return 0;
@@ -85,7 +92,7 @@ static const struct opt opts[] = {
 	{ "csv", NULL, "output as CSV (RFC 4180, as sqlite3 -csv)", o_mode },
 	{ "tsv", NULL, "output as tab-separated values", o_mode },
 	{ "tabs", NULL, NULL, o_mode },
-	{ "json", NULL, "output as a JSON array of objects (as sqlite3 -json)", o_mode },
+	{ "json", NULL, "output as a JSON array of objects (as sqlite3 -json); stats/check: JSON", o_mode },
 	{ "jsonl", NULL, "output one JSON object per line", o_mode },
 	{ "line", NULL, "output one 'column = value' per line", o_mode },
 	{ "list", NULL, "output values separated by '|' (default otherwise)", o_mode },
@@ -101,6 +108,12 @@ static const struct opt opts[] = {
 	{ "file", "FILE", NULL, o_str },
 	{ "timeout", "SECONDS", "time limit for each statement (default 30; 0 = none)", o_num },
 	{ "readonly", NULL, "accepted for sqlite3 habits; litecon is always read-only", o_flag },
+	{ "prometheus", NULL, "stats: Prometheus text format (for node_exporter's textfile collector)", o_flag },
+	{ "watch", "SECONDS", "stats: print again every SECONDS", o_num },
+	{ "full", NULL, "check: run integrity_check instead of quick_check", o_flag },
+	{ "keep", "TABLES", "check: tables that must never lose rows (default orders)", o_str },
+	{ "orders", "TABLE", "stats/check: the orders table (default orders)", o_str },
+	{ "latest", "N", "stats: how many of the latest orders to list (default 10)", o_num },
 	{ "no-tui", NULL, "demo: build the store and exit", o_flag },
 	{ "rate", "N", "demo: orders per second the load writer adds (default 20)", o_num },
 	{ "help", NULL, "show this help", o_flag },
@@ -183,6 +196,8 @@ void cli_usage(FILE *out)
 {
 	fputs("usage: litecon [OPTIONS] TARGET [SQL...]\n"
 	      "       litecon [OPTIONS] TARGET < script.sql\n"
+	      "       litecon stats [--json|--prometheus] [--watch SECONDS] TARGET\n"
+	      "       litecon check [--json] [--full] [--keep TABLES] TARGET\n"
 	      "       litecon demo [DIR] [--no-tui] [--rate N]\n"
 	      "Try 'litecon --help' for more.\n", out);
 }
@@ -206,5 +221,6 @@ void cli_help(FILE *out)
 	}
 	fputs("\nModes are also accepted with one dash (-csv), as sqlite3 spells them.\n"
 	      "Exit status: 0 ok, 1 an SQL statement failed, 2 usage, 3 refused because it\n"
-	      "would write, 4 cannot open or connect, 130 cancelled (Ctrl-C).\n", out);
+	      "would write, 4 cannot open or connect, 130 cancelled (Ctrl-C); check: 1 when\n"
+	      "it found a problem.\n", out);
 }

@@ -9,6 +9,7 @@
 #include "engine.h"
 #include "render.h"
 #include "session.h"
+#include "stats.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -110,9 +111,37 @@ static int cmd_query(const cli *o)
 	return s.status;
 }
 
+/* Commands that inspect a target: open it, run, close. */
+static int with_conn(const cli *o, int (*fn)(const cli *, conn *))
+{
+	lc_err e = { 0 };
+	conn *c;
+	if (!o->target)
+		return fail(LC_EUSAGE, "no TARGET given");
+	if (o->nsql)
+		return fail(LC_EUSAGE, "too many arguments: this command takes only a TARGET");
+	conn_opts co = { o->timeout_ms >= 0 ? o->timeout_ms : DEFAULT_TIMEOUT_MS };
+	if (conn_open(o->target, &co, &c, &e) < 0)
+		return fail(e.code, e.msg);
+	catch_sigint();
+	int rc = fn(o, c);
+	conn_free(c);
+	return rc;
+}
+
+static int cmd_stats(const cli *o)
+{
+	return with_conn(o, stats_main);
+}
+
+static int cmd_check(const cli *o)
+{
+	return with_conn(o, check_main);
+}
+
 static int cmd_later(const cli *o)
 {
-	fprintf(stderr, "litecon: 'litecon %s' is not in this build yet (it has one-liners, scripts and demo)\n", o->cmd);
+	fprintf(stderr, "litecon: 'litecon %s' is not in this build yet (it has one-liners, scripts, stats, check and demo)\n", o->cmd);
 	return LC_EUSAGE;
 }
 
@@ -123,8 +152,8 @@ static const struct command {
 	{ "query", cmd_query },
 	{ "demo", demo_main },
 	{ "shell", cmd_later },
-	{ "stats", cmd_later },
-	{ "check", cmd_later },
+	{ "stats", cmd_stats },
+	{ "check", cmd_check },
 	{ "backup", cmd_later },
 };
 

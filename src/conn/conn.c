@@ -74,6 +74,11 @@ int conn_db(conn *c, int i, const char **schema, const char **path)
 	return c->ops->db(c, i, schema, path);
 }
 
+int conn_inspect(conn *c, const inspect_opts *o, inspect_report **out, lc_err *e)
+{
+	return c->ops->inspect(c, o, out, e);
+}
+
 void conn_free(conn *c)
 {
 	if (!c)

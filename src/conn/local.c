@@ -4,6 +4,7 @@
  */
 #include "conn.h"
 #include "engine.h"
+#include "probe.h"
 #include "util.h"
 
 #include <stdlib.h>
@@ -38,13 +39,18 @@ static int l_db(conn *c, int i, const char **schema, const char **path)
 	return 0;
 }
 
+static int l_inspect(conn *c, const inspect_opts *o, inspect_report **out, lc_err *e)
+{
+	return probe_run(((local *)c)->en, o, out, e);
+}
+
 static void l_free(conn *c)
 {
 	engine_free(((local *)c)->en);
 	free(c);
 }
 
-static const conn_ops local_ops = { "local", l_exec, l_set_timeout, l_ndb, l_db, l_free };
+static const conn_ops local_ops = { "local", l_exec, l_set_timeout, l_ndb, l_db, l_inspect, l_free };
 
 int conn_local_open(const char *path, const conn_opts *o, conn **out, lc_err *e)
 {

@@ -12,13 +12,31 @@ const char *const load_db_file[DB_COUNT] = {
 };
 const char *const load_db_name[DB_COUNT] = { "main", "queue", "cache", "cable" };
 
+/* Names of the primary result codes an operator is likely to meet. */
+static const struct { int code; const char *name; } code_names[] = {
+	{ SQLITE_ERROR, "SQLITE_ERROR" }, { SQLITE_BUSY, "SQLITE_BUSY" }, { SQLITE_LOCKED, "SQLITE_LOCKED" },
+	{ SQLITE_NOMEM, "SQLITE_NOMEM" }, { SQLITE_READONLY, "SQLITE_READONLY" }, { SQLITE_IOERR, "SQLITE_IOERR" },
+	{ SQLITE_CORRUPT, "SQLITE_CORRUPT" }, { SQLITE_FULL, "SQLITE_FULL" }, { SQLITE_CANTOPEN, "SQLITE_CANTOPEN" },
+	{ SQLITE_CONSTRAINT, "SQLITE_CONSTRAINT" }, { SQLITE_MISUSE, "SQLITE_MISUSE" }, { SQLITE_NOTADB, "SQLITE_NOTADB" },
+};
+
+static const char *code_name(int code)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof code_names / sizeof code_names[0]; i++)
+		if (code_names[i].code == (code & 0xff))
+			return code_names[i].name;
+	return "SQLite error";
+}
+
 int db_fail(struct store *st, int which, const char *what)
 {
 	sqlite3 *db = st->db[which];
 	int code = db ? sqlite3_extended_errcode(db) : SQLITE_ERROR;
 
 	snprintf(st->err, sizeof st->err, "%s: %s (%s, code %d) in: %s", load_db_name[which],
-		 db ? sqlite3_errmsg(db) : "not open", sqlite3_errstr(code), code, what ? what : "?");
+		 db ? sqlite3_errmsg(db) : "not open", code_name(code), code, what ? what : "?");
 	if (st->report) {
 		st->errors++;
 		fprintf(stderr, "litecon-load: %s\n", st->err);

@@ -73,7 +73,7 @@ static int path_remove(const char *path, void *arg)
 
 /* Pragmas for the bulk load; run's settings are restored by finish_file. */
 static const char load_pragmas[] =
-	"PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF; PRAGMA cache_size=-262144; "
+	"PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF; PRAGMA cache_size=-65536; "
 	"PRAGMA temp_store=MEMORY; PRAGMA foreign_keys=OFF;";
 
 static int finish_file(struct store *st, int which)

@@ -32,6 +32,7 @@ static const struct style {
 	[GRID_BOX] = { { "┌", "─", "┬", "┐" }, { "├", "─", "┼", "┤" }, { "└", "─", "┴", "┘" }, "│" },
 	[GRID_TABLE] = { { "+", "-", "+", "+" }, { "+", "-", "+", "+" }, { "+", "-", "+", "+" }, "|" },
 	[GRID_MARKDOWN] = { { NULL }, { "|", "-", "|", "|" }, { NULL }, "|" },
+	[GRID_PLAIN] = { { NULL }, { NULL }, { NULL }, "" },
 };
 
 grid *grid_new(int style, int ncol, const char *const *names, int header)
@@ -81,9 +82,28 @@ static void rule(grid *g, FILE *out, const char *const p[4])
 	fputc('\n', out);
 }
 
-/* align: 0 left, 1 right, 2 centre */
+/* Plain style: two spaces between columns, no trailing blanks. */
+static void plain_line(grid *g, FILE *out, const cell *c)
+{
+	for (int i = 0; i < g->ncol; i++) {
+		int pad = g->w[i] - c[i].width, last = i + 1 == g->ncol;
+		if (i)
+			fputs("  ", out);
+		rep(out, " ", c[i].right ? pad : 0);
+		fputs(c[i].s, out);
+		if (!c[i].right && !last)
+			rep(out, " ", pad);
+	}
+	fputc('\n', out);
+}
+
+/* centre: the header; else numbers right, text left */
 static void line(grid *g, FILE *out, const cell *c, int centre)
 {
+	if (g->style == GRID_PLAIN) {
+		plain_line(g, out, c);
+		return;
+	}
 	const char *bar = styles[g->style].bar;
 	fputs(bar, out);
 	for (int i = 0; i < g->ncol; i++) {
@@ -107,7 +127,7 @@ int grid_print(grid *g, FILE *out)
 	const struct style *st = &styles[g->style];
 	rule(g, out, st->top);
 	if (g->header) {
-		line(g, out, g->head, 1);
+		line(g, out, g->head, g->style != GRID_PLAIN);
 		rule(g, out, st->sep);
 	}
 	for (size_t r = 0; r + (size_t)g->ncol <= g->n; r += (size_t)g->ncol)
