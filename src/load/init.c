@@ -12,6 +12,7 @@
 
 static const char *const suffixes[] = { "", "-wal", "-shm", "-journal" };
 #define N_SUFFIXES (sizeof suffixes / sizeof suffixes[0])
+#define PATH_BUF 4200		/* a store path, or a message naming one */
 
 static int mkdir_p(const char *dir, char *err, size_t len)
 {
@@ -39,7 +40,7 @@ static int mkdir_p(const char *dir, char *err, size_t len)
 /* Visit every store path (the four files and their -wal, -shm, -journal). Stops at the first nonzero. */
 static int each_path(const char *dir, int (*fn)(const char *path, void *arg), void *arg)
 {
-	char path[4200];
+	char path[PATH_BUF];
 	size_t f, s;
 	int rc;
 
@@ -58,14 +59,14 @@ static int path_exists(const char *path, void *arg)
 
 	if (lstat(path, &sb) != 0)
 		return 0;
-	snprintf(arg, 4200, "%s", path);
+	snprintf(arg, PATH_BUF, "%s", path);
 	return 1;
 }
 
 static int path_remove(const char *path, void *arg)
 {
 	if (unlink(path) != 0 && errno != ENOENT) {
-		snprintf(arg, 4200, "cannot remove %s: %s", path, strerror(errno));
+		snprintf(arg, PATH_BUF, "cannot remove %s: %s", path, strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -116,7 +117,7 @@ static int build_store(struct store *st, const struct load_opts *o, int64_t now)
 /* Refuse an existing store (2) unless --force, which removes it first. Returns -1 to go on. */
 static int prepare_dir(const struct load_opts *o)
 {
-	char msg[4200] = "";
+	char msg[PATH_BUF] = "";
 
 	if (mkdir_p(o->dir, msg, sizeof msg) != 0) {
 		fprintf(stderr, "litecon-load: init: %s\n", msg);
@@ -137,7 +138,7 @@ static int prepare_dir(const struct load_opts *o)
 int load_init(const struct load_opts *o)
 {
 	struct store st;
-	char scratch[4200];
+	char scratch[PATH_BUF];
 	double t0 = mono_s();
 	int64_t now = o->now_s ? o->now_s * US_PER_S : clock_us(), jobs = 0;
 	int rc;

@@ -18,6 +18,8 @@
 #define KEEP_CABLE_S 600
 #define MAX_BATCH 2048
 #define BLOCK_S 180
+#define TWO_PI 6.283185307179586
+#define SWING_S 24.0		/* period of the workers' pace swing */
 
 /* A job row; sets *job_id. Scheduled jobs carry their time, others are scheduled "now" as Solid Queue does. */
 static int insert_job(struct runner *r, const struct job_kind *k, int64_t record, int64_t at_us, const char *ckey,
@@ -73,7 +75,7 @@ static int enqueue_orders(struct runner *r)
 /* The workers' pace relative to the enqueue rate: a slow swing, some noise, a push when far behind. */
 static double claim_factor(struct runner *r)
 {
-	return 0.92 + 0.30 * sin(r->elapsed * 2 * M_PI / 24.0) + 0.15 * (rng_unit(&r->st->rng) - 0.5) +
+	return 0.92 + 0.30 * sin(r->elapsed * TWO_PI / SWING_S) + 0.15 * (rng_unit(&r->st->rng) - 0.5) +
 	       (r->ready_depth > DEPTH_HIGH ? 0.25 : 0.0);
 }
 
