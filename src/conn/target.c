@@ -73,10 +73,9 @@ static const char *scp_colon(const char *s)
 	return colon;
 }
 
-int target_parse(const char *s, target *t, lc_err *e)
+static int parse(const char *s, target *t, lc_err *e)
 {
 	const char *colon;
-	*t = (target){ 0 };
 	if (!s || !*s)
 		return lc_err_set(e, LC_EUSAGE, "empty target");
 	if (bad_chars(s))
@@ -98,6 +97,15 @@ int target_parse(const char *s, target *t, lc_err *e)
 	t->kind = TARGET_LOCAL;
 	t->path = xstrdup(s);
 	return 0;
+}
+
+int target_parse(const char *s, target *t, lc_err *e)
+{
+	*t = (target){ 0 };
+	if (parse(s, t, e) == 0)
+		return 0;
+	target_clear(t);
+	return -1;
 }
 
 void target_clear(target *t)

@@ -8,7 +8,7 @@ d=$T/store
 "$LITECON_LOAD" init "$d" --orders 3000 --seed 7 >/dev/null 2>&1 || { not_ok "litecon-load init"; exit 0; }
 "$LITECON_LOAD" run "$d" --rate 300 --duration 60 --quiet 2>"$T/load.err" &
 load=$!
-trap 'kill $load 2>/dev/null; wait $load 2>/dev/null; rm -rf "$T"' EXIT
+trap '[ -n "$load" ] && kill "$load" 2>/dev/null; rm -rf "$T"' EXIT
 sleep 1.5
 
 field() { # stats --json's SECTION[ROW].COL, via SQLite's JSON functions
@@ -69,7 +69,7 @@ n=$(sqlite3 :memory: "select count(*) from json_each(readfile('$T/out'), '\$.ope
 expect_rc "check on a store with failed jobs and a stale worker exits 1" 1 check "$d"
 grep -q 'failed jobs' "$T/out" && grep -q 'has not sent a heartbeat' "$T/out" && ok "check names failed jobs and the stale worker" || not_ok "check findings" "$(cat "$T/out")"
 if grep -q 'sequence' "$T/out"; then not_ok "no sequence finding before rows are lost" "$(cat "$T/out")"; else ok "no sequence finding before rows are lost"; fi
-kill $load; wait $load; load=0
+kill $load; wait $load; load=""
 grep -q ' 0 errors ' "$T/load.err" && ok "the load writer saw no error while litecon read" || not_ok "writer errors" "$(cat "$T/load.err")"
 
 # Two paid orders vanish: check names orders and 2.
