@@ -29,8 +29,8 @@ void render_free(render *r);
 
 /* Settings, as the command line and dot-commands change them. s is copied.
  * render_set_mode returns -1 for an unknown mode and changes nothing; it
- * resets separators and the header to the new mode's defaults unless they
- * were set explicitly. */
+ * resets the separators to the new mode's defaults, and the header too
+ * unless it was set explicitly. */
 int render_set_mode(render *r, const char *mode);
 const char *render_get_mode(const render *r);
 void render_set_header(render *r, int on);

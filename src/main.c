@@ -91,6 +91,8 @@ static int cmd_query(const cli *o)
 	int tty = isatty(1);
 	if (!o->target)
 		return fail(LC_EUSAGE, "no TARGET given");
+	if (o->nsql && o->file)
+		return fail(LC_EUSAGE, "give SQL arguments or -f FILE, not both");
 	if (!o->nsql && !o->file && isatty(0) && tty)
 		return fail(LC_EUSAGE, "the dashboard is not in this build yet; give SQL after the target, "
 				       "or a script with -f FILE or on standard input");

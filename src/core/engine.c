@@ -82,10 +82,11 @@ static char *ro_uri(const char *path)
 /* Translate an SQLite failure on opening or first read into one sentence. */
 static int open_error(lc_err *e, const char *path, int rc, const char *msg)
 {
-	switch (rc) {
+	if (rc == SQLITE_READONLY_DIRECTORY)
+		rc = SQLITE_CANTOPEN;
+	switch (rc & 0xff) {
 	case SQLITE_NOTADB:
 		return lc_err_set(e, LC_ECONNECT, "%s is not an SQLite database", path);
-	case SQLITE_READONLY_DIRECTORY:
 	case SQLITE_CANTOPEN:
 		return lc_err_set(e, LC_ECONNECT,
 			"cannot read %s: it is in WAL mode and its -wal/-shm files are missing or unreadable, "
@@ -110,6 +111,9 @@ static int harden(sqlite3 *db)
 	rc |= sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_VIEW, 1, (int *)0);
 	rc |= sqlite3_enable_load_extension(db, 0);
 	rc |= sqlite3_exec(db, "PRAGMA query_only=1; PRAGMA trusted_schema=0;", 0, 0, 0);
+	/* Read through a read-only mapping instead of pread() copies (Rails
+	 * does the same); pages still in the WAL are read as usual. */
+	sqlite3_exec(db, "PRAGMA mmap_size=268435456", 0, 0, 0);
 	return rc ? -1 : 0;
 }
 
@@ -157,6 +161,9 @@ static int open_main(engine *en, lc_err *e)
 		return open_error(e, en->files[0].path, sqlite3_extended_errcode(en->db),
 				  en->db ? sqlite3_errmsg(en->db) : sqlite3_errstr(rc));
 	sqlite3_extended_result_codes(en->db, 1);
+	/* Before ATTACH and the first read: a writer's commit or WAL recovery
+	 * can hold a lock for a moment. */
+	sqlite3_busy_timeout(en->db, en->timeout_ms > 0 && en->timeout_ms < 5000 ? en->timeout_ms : 5000);
 	if (harden(en->db) < 0)
 		return lc_err_set(e, LC_ECONNECT, "cannot make the connection read-only: %s", sqlite3_errmsg(en->db));
 	return 0;
@@ -164,8 +171,6 @@ static int open_main(engine *en, lc_err *e)
 
 static void set_guards(engine *en)
 {
-	int busy = en->timeout_ms > 0 && en->timeout_ms < 5000 ? en->timeout_ms : 5000;
-	sqlite3_busy_timeout(en->db, busy);
 	sqlite3_progress_handler(en->db, 1000, on_progress, en);
 	en->g.open = 0;
 }
@@ -355,8 +360,13 @@ int engine_exec(engine *en, const char *sql, const lc_sink *sink, void *ctx, lc_
 		en->deadline = en->timeout_ms > 0 ? now_ms() + en->timeout_ms : 0;
 		if (cancel_requested)
 			return lc_err_set(e, LC_ECANCEL, "cancelled");
-		if (sqlite3_prepare_v2(en->db, tail, -1, &st, &next) != SQLITE_OK)
+		if (sqlite3_prepare_v2(en->db, tail, -1, &st, &next) != SQLITE_OK) {
+			char why[GUARD_REASON];
+			/* "DELETE FROM nosuch" is still a write: refuse it as one. */
+			if (!en->g.reason[0] && guard_write_kind(tail, why, sizeof why))
+				return refuse(e, why);
 			return stmt_error(en, tail, NULL, e);
+		}
 		if (!st) {
 			tail = next;
 			continue;

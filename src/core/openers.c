@@ -144,7 +144,7 @@ void probe_openers(engine *en, inspect_report *r)
 	else
 		closedir(d);
 	if (hidden)
-		isect_note(s, "cannot see the open files of %d processes of other users; run as root (--sudo) to see them all",
+		isect_note(s, "cannot see the open files of %d processes of other users; run litecon as root to see them all",
 			   hidden);
 	for (int i = 0; i < tf.ndb * 3; i++)
 		free(tf.paths[i]);

@@ -87,7 +87,7 @@ static void rule_files(findings *fs, const inspect_report *r)
 			    "Rails 8 runs SQLite in WAL mode; without it readers and the writer block each other");
 		if (ac > 0 && frames > 4 * ac)
 			add(fs, SEV_WARN, "wal", db,
-			    xasprintf("the WAL of %s holds %lld frames, far beyond its autocheckpoint of %lld: checkpoints are starved",
+			    xasprintf("the WAL of %s holds %lld frames, far beyond SQLite's default autocheckpoint of %lld: checkpoints are starved",
 				      db, frames, ac),
 			    "a long-running reader (or a stuck process) keeps checkpoints from finishing; find it among the openers");
 	}

@@ -23,6 +23,7 @@ struct dot {
 };
 
 static const struct dot *find(const char *name, lc_err *e);
+static char *unbackslash(char *s);
 
 /* ---- helpers ---- */
 
@@ -160,7 +161,7 @@ static int d_mode(session *s, int argc, char **argv)
 static int d_nullvalue(session *s, int argc, char **argv)
 {
 	(void)argc;
-	render_set_null(s->r, argv[1]);
+	render_set_null(s->r, unbackslash(argv[1]));
 	return 0;
 }
 
@@ -180,11 +181,25 @@ static int d_schema(session *s, int argc, char **argv)
 		       argc > 1 ? argv[1] : "%", 0);
 }
 
+/* Resolve \t \n \r \\ in place, as sqlite3 does for separators. */
+static char *unbackslash(char *s)
+{
+	static const char from[] = "tnr\\", to[] = "\t\n\r\\";
+	char *w = s;
+	for (const char *p = s; *p; p++) {
+		const char *k = p[0] == '\\' && p[1] ? strchr(from, p[1]) : NULL;
+		*w++ = k ? to[k - from] : *p;
+		p += k != NULL;
+	}
+	*w = 0;
+	return s;
+}
+
 static int d_separator(session *s, int argc, char **argv)
 {
-	render_set_colsep(s->r, argv[1]);
+	render_set_colsep(s->r, unbackslash(argv[1]));
 	if (argc > 2)
-		render_set_rowsep(s->r, argv[2]);
+		render_set_rowsep(s->r, unbackslash(argv[2]));
 	return 0;
 }
 
@@ -220,7 +235,7 @@ static const struct dot dots[] = {
 	{ "headers", 1, 1, "on|off", "show column names", d_headers },
 	{ "help", 0, 1, "?COMMAND?", "show this help", d_help },
 	{ "indexes", 0, 1, "?TABLE?", "list indexes (of tables matching the LIKE pattern)", d_indexes },
-	{ "mode", 0, 1, "MODE", "box table markdown csv tsv json jsonl line list", d_mode },
+	{ "mode", 0, 1, "?MODE?", "box table markdown csv tsv json jsonl line list", d_mode },
 	{ "nullvalue", 1, 1, "TEXT", "text shown for NULL", d_nullvalue },
 	{ "print", 0, 64, "TEXT...", "print the words", d_print },
 	{ "quit", 0, 0, "", "leave", d_exit },

@@ -195,6 +195,22 @@ static void blob_hex(buf *b, const lc_value *v)
 		buf_addf(b, "... (%zu bytes)", v->n);
 }
 
+/* Decimal text of i into out (at least 21 bytes); returns the length. */
+static int int_text(int64_t i, char *out)
+{
+	char tmp[24];
+	int n = 0, k = 0;
+	uint64_t u = i < 0 ? -(uint64_t)i : (uint64_t)i;
+	do
+		tmp[n++] = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (i < 0)
+		out[k++] = '-';
+	while (n)
+		out[k++] = tmp[--n];
+	return k;
+}
+
 /* Append the text of v to b as the mode shows it; returns display width. */
 static int cell_text(render *r, buf *b, const lc_value *v)
 {
@@ -204,7 +220,7 @@ static int cell_text(render *r, buf *b, const lc_value *v)
 	case LC_NULL:
 		return esc_display(b, r->null, strlen(r->null), ESC_KEEP_TAB);
 	case LC_INT:
-		n = snprintf(num, sizeof num, "%" PRId64, v->i);
+		n = int_text(v->i, num);
 		buf_add(b, num, (size_t)n);
 		return n;
 	case LC_REAL:
@@ -285,6 +301,8 @@ static int csv_needs_quote(const char *s, size_t n, const char *sep)
 	return strstr(s, sep) != NULL;
 }
 
+/* Append s quoted when it needs it, doubling '"': the stretches between
+ * quotes are copied whole. */
 static void csv_field(render *r, const char *s, size_t n)
 {
 	if (!csv_needs_quote(s, n, colsep(r))) {
@@ -292,10 +310,13 @@ static void csv_field(render *r, const char *s, size_t n)
 		return;
 	}
 	buf_addc(&r->line, '"');
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '"')
+	for (const char *p = s, *end = s + n; p < end;) {
+		const char *q = memchr(p, '"', (size_t)(end - p));
+		size_t k = q ? (size_t)(q - p) + 1 : (size_t)(end - p);
+		buf_add(&r->line, p, k);
+		if (q)
 			buf_addc(&r->line, '"');
-		buf_addc(&r->line, s[i]);
+		p += k;
 	}
 	buf_addc(&r->line, '"');
 }

@@ -47,9 +47,22 @@ int session_sql(session *s, const char *sql)
 	return rc;
 }
 
+/* Only blanks and complete SQL comments? */
 static int blank(const char *p)
 {
-	return p[strspn(p, " \t\r\n")] == 0;
+	for (;;) {
+		p += strspn(p, " \t\r\n");
+		if (p[0] == '-' && p[1] == '-') {
+			p += strcspn(p, "\n");
+		} else if (p[0] == '/' && p[1] == '*') {
+			const char *e = strstr(p + 2, "*/");
+			if (!e)
+				return 0;
+			p = e + 2;
+		} else {
+			return *p == 0;
+		}
+	}
 }
 
 /* Run the statement collected in b (if any) and forget it. */

@@ -125,3 +125,5 @@ for r in "${reads[@]}"; do expect_rc "allowed: $r" 0 "$db" "$r"; done
 echo "select 1;" >&3
 exec 3>&-
 wait $writer 2>/dev/null
+expect_err "a write to a missing table is still refused as a write" 3 'DELETE removes rows' "$db" "delete from nosuch"
+expect_err "an insert into a missing table too" 3 'INSERT adds rows' "$db" "insert into nosuch values (1)"

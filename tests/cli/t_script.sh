@@ -57,3 +57,6 @@ expect_err ".timeout applies to the next statements" 1 'time limit of 0.2 s' "$d
 run "$db" ".timer on" "select 1"
 grep -q '^Run Time: real' "$T/err" && [ "$(cat "$T/out")" = 1 ] && ok ".timer prints to stderr" || not_ok ".timer" "$(cat "$T/err")"
 printf ".print 'quoted words' \"and\\\\tescapes\"\n" | { run "$db"; [ "$(cat "$T/out")" = "$(printf 'quoted words and\tescapes')" ] && ok "dot-command quoting" || not_ok "quoting" "$(cat "$T/out")"; }
+printf -- '-- a comment\n/* and another */\n.mode csv\nselect 1, 2;\n' | { run "$db"; [ "$(cat "$T/out")" = "1,2" ] && ok "comment lines before a dot-command" || not_ok "comment before dot" "$(cat "$T/out") $(cat "$T/err")"; }
+expect_out ".separator resolves \\t as sqlite3 does" "$(printf '1\t2')" "$db" '.separator \t' "select 1, 2"
+expect_err "SQL arguments and -f together are a usage error" 2 'not both' -f "$T/s1.sql" "$db" "select 1"
