@@ -38,6 +38,11 @@ void engine_free(engine *en);
  * (refused: it would write), LC_ECANCEL (engine_cancel). Returns 0 on success. */
 int engine_exec(engine *en, const char *sql, const lc_sink *sink, void *ctx, lc_err *e);
 
+/* Read through a read-only memory mapping of up to bytes per database (0 =
+ * pread, the default). Cheaper for many small lookups (inspection); not for
+ * full scans, where every page touched would count in the RSS. */
+void engine_set_mmap(engine *en, long long bytes);
+
 /* Change the per-statement time limit (ms; 0 = none). */
 void engine_set_timeout(engine *en, int timeout_ms);
 

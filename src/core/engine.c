@@ -111,9 +111,6 @@ static int harden(sqlite3 *db)
 	rc |= sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_VIEW, 1, (int *)0);
 	rc |= sqlite3_enable_load_extension(db, 0);
 	rc |= sqlite3_exec(db, "PRAGMA query_only=1; PRAGMA trusted_schema=0;", 0, 0, 0);
-	/* Read through a read-only mapping instead of pread() copies (Rails
-	 * does the same); pages still in the WAL are read as usual. */
-	sqlite3_exec(db, "PRAGMA mmap_size=268435456", 0, 0, 0);
 	return rc ? -1 : 0;
 }
 
@@ -207,6 +204,17 @@ void engine_free(engine *en)
 	store_files_free(en->files, en->nfiles);
 	free(en->dbs);
 	free(en);
+}
+
+void engine_set_mmap(engine *en, long long bytes)
+{
+	for (int i = 0; i < en->nfiles; i++) {
+		char *sql = sqlite3_mprintf("PRAGMA \"%w\".mmap_size=%lld", en->files[i].schema, bytes);
+		en->g.open = 1;  /* our own setting, not the user's */
+		sqlite3_exec(en->db, sql, 0, 0, 0);
+		en->g.open = 0;
+		sqlite3_free(sql);
+	}
 }
 
 void engine_set_timeout(engine *en, int timeout_ms)

@@ -53,15 +53,58 @@ int probe_int(engine *en, const char *sql, long long *out, lc_err *e)
 	return engine_exec(en, sql, &k, out, e);
 }
 
+/* The tables of every database, read with one statement when a probe
+ * starts (probe_run is not reentrant: one report at a time). */
+static struct catalog {
+	char **schema, **name;   /* owned, parallel */
+	size_t n;
+} cat;
+
+static int add_table(void *ctx, int ncol, const lc_value *v)
+{
+	(void)ctx;
+	(void)ncol;
+	cat.schema = xrealloc(cat.schema, sizeof *cat.schema * (cat.n + 1));
+	cat.name = xrealloc(cat.name, sizeof *cat.name * (cat.n + 1));
+	cat.schema[cat.n] = xstrndup(v[0].p, v[0].n);
+	cat.name[cat.n++] = xstrndup(v[1].p, v[1].n);
+	return 0;
+}
+
+static void catalog_free(void)
+{
+	for (size_t i = 0; i < cat.n; i++) {
+		free(cat.schema[i]);
+		free(cat.name[i]);
+	}
+	free(cat.schema);
+	free(cat.name);
+	cat = (struct catalog){ 0 };
+}
+
+static int catalog_load(engine *en, lc_err *e)
+{
+	buf b = { 0 };
+	catalog_free();
+	for (int i = 0; i < engine_ndb(en); i++) {
+		char *part = sql_printf("%sSELECT %Q, name FROM \"%w\".sqlite_schema WHERE type = 'table'",
+					i ? " UNION ALL " : "", engine_db_at(en, i)->schema, engine_db_at(en, i)->schema);
+		buf_adds(&b, part);
+		free(part);
+	}
+	lc_sink k = { NULL, add_table, NULL };
+	int rc = engine_exec(en, b.p, &k, NULL, e);
+	buf_free(&b);
+	return rc;
+}
+
 static int has_table(engine *en, const char *schema, const char *table)
 {
-	long long n = 0;
-	lc_err e;
-	char *sql = sql_printf("SELECT count(*) FROM \"%w\".sqlite_schema WHERE type='table' AND name=%Q",
-			       schema, table);
-	probe_int(en, sql, &n, &e);
-	free(sql);
-	return n > 0;
+	(void)en;
+	for (size_t i = 0; i < cat.n; i++)
+		if (strcmp(cat.name[i], table) == 0 && strcmp(cat.schema[i], schema) == 0)
+			return 1;
+	return 0;
 }
 
 const char *probe_schema_of(engine *en, const char *table)
@@ -216,18 +259,23 @@ static int seq_schema(engine *en, isect *s, const char *sc, lc_err *e)
 	char *sql = sql_printf("SELECT name, seq FROM \"%w\".sqlite_sequence ORDER BY name", sc);
 	int rc = engine_exec(en, sql, &k, &l, e);
 	free(sql);
+	buf b = { 0 };
 	for (size_t i = 0; rc == 0 && i < l.n; i++) {
-		lc_err skip;
 		if (!has_table(en, sc, l.names[i]))
 			continue;
-		/* COUNT(*) only when the id range says it is cheap; else cap+1. */
-		rows_into(en, s, sql_printf("SELECT %Q, %Q, %lld, m, CASE WHEN m - (SELECT min(rowid) FROM \"%w\".\"%w\") >= %d "
-					    "THEN %d ELSE (SELECT count(*) FROM \"%w\".\"%w\") END, %lld - ifnull(m, 0) "
-					    "FROM (SELECT max(rowid) AS m FROM \"%w\".\"%w\")",
-					    sc, l.names[i], l.seq[i], sc, l.names[i], INSPECT_CAP, INSPECT_CAP + 1,
-					    sc, l.names[i], l.seq[i], sc, l.names[i]),
-			  &skip);
+		/* COUNT(*) reads every page of the table: only when the id
+		 * range is small (PROBE_COUNT_MAX); otherwise rows is NULL. */
+		char *part = sql_printf("%sSELECT %Q, %Q, %lld, m, CASE WHEN m - (SELECT min(rowid) FROM \"%w\".\"%w\") < %d "
+					"THEN (SELECT count(*) FROM \"%w\".\"%w\") END, %lld - ifnull(m, 0) "
+					"FROM (SELECT max(rowid) AS m FROM \"%w\".\"%w\")",
+					b.len ? " UNION ALL " : "", sc, l.names[i], l.seq[i], sc, l.names[i], PROBE_COUNT_MAX,
+					sc, l.names[i], l.seq[i], sc, l.names[i]);
+		buf_adds(&b, part);
+		free(part);
 	}
+	if (rc == 0 && b.len)
+		rc = rows_into(en, s, xstrdup(b.p), e);
+	buf_free(&b);
 	seqlist_free(&l);
 	return rc;
 }
@@ -305,8 +353,12 @@ int probe_run(engine *en, const inspect_opts *o, inspect_report **out, lc_err *e
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	r->taken_at = (double)ts.tv_sec + ts.tv_nsec / 1e9;
-	if (probe_files(en, r, e) < 0 || probe_orders(en, o, r, e) < 0 || probe_queue(en, o, r, e) < 0 ||
-	    probe_sequences(en, r, e) < 0) {
+	engine_set_mmap(en, 64LL << 20);  /* index lookups: map, don't copy */
+	int rc = catalog_load(en, e) < 0 || probe_files(en, r, e) < 0 || probe_orders(en, o, r, e) < 0 ||
+		 probe_queue(en, o, r, e) < 0 || probe_sequences(en, r, e) < 0;
+	engine_set_mmap(en, 0);
+	catalog_free();
+	if (rc) {
 		inspect_free(r);
 		return -1;
 	}
