@@ -23,8 +23,10 @@ ifneq ($(SANITIZE),)
 endif
 
 CORE_SRC  := src/util.c src/core/engine.c src/core/guard.c src/core/store.c src/core/sqlval.c \
-             src/core/inspect.c src/core/probe.c src/core/probe_queue.c src/core/openers.c
+             src/core/inspect.c src/core/probe.c src/core/probe_queue.c src/core/openers.c \
+             src/core/proto.c src/core/sha256.c
 CLIENT_SRC := src/main.c src/cli.c src/conn/conn.c src/conn/local.c src/conn/target.c \
+              src/conn/agent.c src/conn/stream_fd.c \
               src/ui/render.c src/ui/grid.c src/ui/textesc.c src/ui/session.c src/ui/dot.c \
               src/ui/demo.c src/ui/stats.c src/ui/stats_prom.c src/ui/check.c
 AGENT_SRC := src/agent/agent.c

@@ -28,6 +28,7 @@ typedef struct cli {
 	const char *keep;       /* check: tables that must never lose rows (comma list) */
 	const char *orders;     /* orders table name */
 	int latest;             /* latest orders to show */
+	const char *agent;      /* --agent auto|upload|PATH */
 	int help, version;
 } cli;
 

@@ -13,7 +13,10 @@
 typedef struct conn conn;
 
 typedef struct conn_opts {
-	int timeout_ms;   /* per-statement time limit; 0 = none */
+	int timeout_ms;     /* per-statement time limit; 0 = none */
+	const char *agent;  /* local target: run this litecon-agent over a pipe
+	                       instead of the engine in process; remote: auto |
+	                       upload | PATH on the host */
 } conn_opts;
 
 /* The operations an implementation provides. */
@@ -59,5 +62,9 @@ int conn_interrupted(void);
 
 /* Implementation constructors (conn_open picks one). */
 int conn_local_open(const char *path, const conn_opts *o, conn **out, lc_err *e);
+/* Speak frames over st (owned from now on, also on failure) to an agent
+ * and open path there. */
+struct lc_stream;
+int conn_agent_open(struct lc_stream *st, const char *path, const conn_opts *o, conn **out, lc_err *e);
 
 #endif

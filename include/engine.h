@@ -43,6 +43,11 @@ int engine_exec(engine *en, const char *sql, const lc_sink *sink, void *ctx, lc_
  * full scans, where every page touched would count in the RSS. */
 void engine_set_mmap(engine *en, long long bytes);
 
+/* A function the engine calls while a statement runs (every ~1000 VM
+ * steps); it may call engine_cancel() to stop the statement. The agent uses
+ * it to read a CANCEL frame without threads. fn NULL removes it. */
+void engine_set_hook(engine *en, void (*fn)(void *ctx), void *ctx);
+
 /* Change the per-statement time limit (ms; 0 = none). */
 void engine_set_timeout(engine *en, int timeout_ms);
 

@@ -42,7 +42,7 @@ static int o_str(cli *o, const char *name, const char *arg, lc_err *e)
 		{ "separator", offsetof(cli, colsep) }, { "newline", offsetof(cli, rowsep) },
 		{ "nullvalue", offsetof(cli, nullvalue) }, { "f", offsetof(cli, file) },
 		{ "file", offsetof(cli, file) }, { "keep", offsetof(cli, keep) },
-		{ "orders", offsetof(cli, orders) },
+		{ "orders", offsetof(cli, orders) }, { "agent", offsetof(cli, agent) },
 	};
 	(void)e;
 	for (size_t i = 0; i < sizeof slots / sizeof slots[0]; i++)
@@ -116,6 +116,7 @@ static const struct opt opts[] = {
 	{ "latest", "N", "stats: how many of the latest orders to list (default 10)", o_num },
 	{ "no-tui", NULL, "demo: build the store and exit", o_flag },
 	{ "rate", "N", "demo: orders per second the load writer adds (default 20)", o_num },
+	{ "agent", "PATH", "run litecon-agent: on a local target, this binary over a pipe; remote: auto, upload or PATH", o_str },
 	{ "help", NULL, "show this help", o_flag },
 	{ "h", NULL, NULL, o_flag },
 	{ "version", NULL, "show the version", o_flag },

@@ -1,41 +1,460 @@
 /*
- * agent.c: litecon-agent, the helper that runs on a store host. It is
- * linked statically (core + SQLite, no other libraries) so one file runs on
- * any Linux host of the same architecture. This build answers --version
- * (the client's probe) and `--check PATH` (open a target read-only with the
- * engine's layers and report its databases); the frame protocol of
- * docs/protocol.md comes with the SSH work.
+ * agent.c: litecon-agent, the helper that runs on a store host, started by
+ * litecon over SSH (or over a pipe for a local target with --agent PATH).
+ * It reads request frames on stdin and answers with frames on stdout
+ * (docs/protocol.md): nothing else is ever written to stdout (fd 1 is
+ * pointed at /dev/null, frames go to a private copy). It exits by itself at
+ * stdin EOF or EPIPE, sends a STATUS frame as its last word, runs at low
+ * CPU and I/O priority, holds no read transaction between requests, and as
+ * root works with the database owner's ids so nothing it creates (-wal,
+ * -shm) ends up owned by root. Linked statically: core + SQLite only.
  */
+#define _GNU_SOURCE
 #include "engine.h"
 #include "lc.h"
+#include "probe.h"
+#include "proto.h"
+#include "sha256.h"
+#include "util.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
-static int check(const char *path)
+static struct agent {
+	int in, out;          /* request and frame descriptors */
+	buf rx;               /* bytes read, not yet handled */
+	size_t rx_off;        /* start of unhandled bytes in rx */
+	buf tx;               /* frames being built */
+	engine *en;           /* owned, after OPEN */
+	uint32_t running;     /* id of the request in progress, 0 = none */
+	int eof;              /* stdin closed */
+	long long polled;     /* ms of the last poll during a statement */
+	uid_t owner;          /* database owner's uid when we started as root */
+	gid_t owner_gid;
+	int root;
+} A;
+
+static void out_all(const void *p, size_t n)
 {
-	engine *en;
-	lc_err e = { 0 };
-	if (engine_open(path, &(engine_opts){ 5000 }, &en, &e) < 0) {
-		fprintf(stderr, "litecon-agent: %s\n", e.msg);
-		return e.code;
+	const char *c = p;
+	while (n) {
+		ssize_t k = write(A.out, c, n);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			_exit(0);  /* EPIPE: the client is gone */
+		c += k, n -= (size_t)k;
 	}
-	for (int i = 0; i < engine_ndb(en); i++) {
-		const engine_db *d = engine_db_at(en, i);
-		printf("%s\t%s\n", d->schema, d->path);
+}
+
+static void flush(void)
+{
+	out_all(A.tx.p, A.tx.len);
+	buf_reset(&A.tx);
+}
+
+static void send_simple(int type, uint32_t id, unsigned code, const char *text)
+{
+	size_t at = proto_begin(&A.tx, type, id);
+	if (type == P_ERROR || type == P_STATUS)
+		proto_u8(&A.tx, code);
+	if (text)
+		proto_cstr(&A.tx, text);
+	proto_end(&A.tx, at);
+	flush();
+}
+
+static void finish(int code, const char *text)
+{
+	send_simple(P_STATUS, 0, (unsigned)code, text);
+	exit(code);
+}
+
+/* Lower our own CPU and I/O priority: the store's app comes first. */
+static void be_gentle(void)
+{
+	setpriority(PRIO_PROCESS, 0, 10);
+#ifdef SYS_ioprio_set
+	syscall(SYS_ioprio_set, 1 /* IOPRIO_WHO_PROCESS */, 0, (2 << 13) | 7 /* BE, lowest */);
+#endif
+}
+
+/* ---- input ---- */
+
+/* Read what is there (block when wait); returns 0, or -1 at EOF. */
+static int fill(int wait)
+{
+	char tmp[65536];
+	if (!wait) {
+		struct pollfd p = { A.in, POLLIN, 0 };
+		if (poll(&p, 1, 0) <= 0)
+			return 0;
 	}
-	engine_free(en);
+	ssize_t n;
+	do
+		n = read(A.in, tmp, sizeof tmp);
+	while (n < 0 && errno == EINTR);
+	if (n <= 0) {
+		A.eof = 1;
+		return -1;
+	}
+	buf_add(&A.rx, tmp, (size_t)n);
 	return 0;
+}
+
+/* The next whole frame in rx, or 0. A malformed stream ends the agent. */
+static int next_frame(frame *f)
+{
+	size_t used;
+	lc_err e;
+	int rc = proto_frame((uint8_t *)A.rx.p + A.rx_off, A.rx.len - A.rx_off, f, &used, NULL, &e);
+	if (rc < 0)
+		finish(LC_ECONNECT, e.msg);
+	if (rc == 1)
+		A.rx_off += used;
+	return rc;
+}
+
+/* While a statement runs: look for CANCEL (or EOF) at most every 20 ms.
+ * Other frames stay queued for after the statement. */
+static void watch_input(void *ctx)
+{
+	(void)ctx;
+	long long now = now_ms();
+	if (now - A.polled < 20)
+		return;
+	A.polled = now;
+	if (fill(0) < 0) {
+		engine_cancel();
+		return;
+	}
+	size_t off = A.rx_off;
+	frame f;
+	while (next_frame(&f) == 1)
+		if (f.type == P_CANCEL && f.id == A.running)
+			engine_cancel();
+	A.rx_off = off;  /* leave the frames for the main loop */
+}
+
+/* ---- identity ---- */
+
+/* As root, act as the database's owner for everything that may create a
+ * file beside it; seteuid keeps the way back to root for the /proc scan. */
+static void become_owner(const char *path)
+{
+	struct stat st;
+	if (!A.root || stat(path, &st) < 0)
+		return;
+	A.owner = st.st_uid;
+	A.owner_gid = st.st_gid;
+	if (setegid(st.st_gid) < 0 || seteuid(st.st_uid) < 0)
+		send_simple(P_LOG, 0, 0, "could not switch to the database owner; files it creates may belong to root");
+}
+
+static void as_root(int on)
+{
+	if (!A.root)
+		return;
+	if (on) {
+		if (seteuid(0) == 0)
+			(void)setegid(0);
+	} else {
+		(void)setegid(A.owner_gid);
+		(void)seteuid(A.owner);
+	}
+}
+
+/* ---- requests ---- */
+
+static void fail(uint32_t id, const lc_err *e)
+{
+	send_simple(P_ERROR, id, (unsigned)(e->code ? e->code : LC_ESQL), e->msg);
+}
+
+static void r_hello(uint32_t id, rd *r)
+{
+	unsigned major = rd_u16(r);
+	size_t at = proto_begin(&A.tx, P_HELLO, id);
+	proto_u16(&A.tx, PROTO_MAJOR);
+	proto_u16(&A.tx, PROTO_MINOR);
+	proto_cstr(&A.tx, "litecon-agent " LC_VERSION);
+	proto_end(&A.tx, at);
+	flush();
+	if (r->bad || major != PROTO_MAJOR)
+		finish(LC_ECONNECT, "protocol major version mismatch");
+}
+
+static void r_open(uint32_t id, rd *r)
+{
+	char *path = rd_strdup(r);
+	unsigned timeout = rd_u32(r);
+	lc_err e = { 0 };
+	if (!path || r->bad) {
+		lc_err_set(&e, LC_ECONNECT, "bad OPEN request");
+		goto out;
+	}
+	engine_free(A.en);
+	A.en = NULL;
+	become_owner(path);
+	if (engine_open(path, &(engine_opts){ (int)timeout }, &A.en, &e) < 0)
+		goto out;
+	engine_set_hook(A.en, watch_input, NULL);
+	size_t at = proto_begin(&A.tx, P_DBS, id);
+	proto_u16(&A.tx, (unsigned)engine_ndb(A.en));
+	for (int i = 0; i < engine_ndb(A.en); i++) {
+		proto_cstr(&A.tx, engine_db_at(A.en, i)->schema);
+		proto_cstr(&A.tx, engine_db_at(A.en, i)->path);
+	}
+	proto_end(&A.tx, at);
+	send_simple(P_END, id, 0, NULL);
+out:
+	if (e.code)
+		fail(id, &e);
+	free(path);
+}
+
+/* The QUERY sink: COLUMNS, ROWS batches, DONE. */
+typedef struct qsink {
+	uint32_t id;
+	size_t rows_at;   /* offset of the open ROWS frame in tx, or SIZE_MAX */
+	uint32_t nrows;   /* rows in it */
+} qsink;
+
+static void close_rows(qsink *q)
+{
+	if (q->rows_at == (size_t)-1)
+		return;
+	uint8_t *p = (uint8_t *)A.tx.p + q->rows_at + PROTO_HEADER;
+	p[0] = (uint8_t)(q->nrows >> 24), p[1] = (uint8_t)(q->nrows >> 16);
+	p[2] = (uint8_t)(q->nrows >> 8), p[3] = (uint8_t)q->nrows;
+	proto_end(&A.tx, q->rows_at);
+	q->rows_at = (size_t)-1;
+	flush();
+}
+
+static int q_begin(void *ctx, int ncol, const char *const *names)
+{
+	qsink *q = ctx;
+	size_t at = proto_begin(&A.tx, P_COLUMNS, q->id);
+	proto_u16(&A.tx, (unsigned)ncol);
+	for (int i = 0; i < ncol; i++)
+		proto_cstr(&A.tx, names[i]);
+	proto_end(&A.tx, at);
+	return 0;
+}
+
+static int q_row(void *ctx, int ncol, const lc_value *v)
+{
+	qsink *q = ctx;
+	if (q->rows_at == (size_t)-1) {
+		q->rows_at = proto_begin(&A.tx, P_ROWS, q->id);
+		proto_u32(&A.tx, 0);
+		q->nrows = 0;
+	}
+	for (int i = 0; i < ncol; i++)
+		proto_value(&A.tx, &v[i]);
+	q->nrows++;
+	if (A.tx.len >= PROTO_BATCH)
+		close_rows(q);
+	return 0;
+}
+
+static int q_end(void *ctx, long long nrows)
+{
+	qsink *q = ctx;
+	close_rows(q);
+	size_t at = proto_begin(&A.tx, P_DONE, q->id);
+	proto_u64(&A.tx, (uint64_t)nrows);
+	proto_end(&A.tx, at);
+	flush();
+	return 0;
+}
+
+static int need_open(uint32_t id)
+{
+	lc_err e;
+	if (A.en)
+		return 0;
+	lc_err_set(&e, LC_ECONNECT, "no database is open (OPEN first)");
+	fail(id, &e);
+	return -1;
+}
+
+static void r_query(uint32_t id, rd *r)
+{
+	char *sql = rd_strdup(r);
+	unsigned timeout = rd_u32(r);
+	lc_err e = { 0 };
+	qsink q = { id, (size_t)-1, 0 };
+	lc_sink k = { q_begin, q_row, q_end };
+	if (!sql || r->bad || need_open(id) < 0) {
+		if (!sql || r->bad)
+			fail(id, &(lc_err){ LC_ECONNECT, "bad QUERY request" });
+		free(sql);
+		return;
+	}
+	engine_set_timeout(A.en, (int)timeout);
+	A.running = id;
+	int rc = engine_exec(A.en, sql, &k, &q, &e);
+	A.running = 0;
+	close_rows(&q);
+	flush();
+	if (rc < 0)
+		fail(id, &e);
+	else
+		send_simple(P_END, id, 0, NULL);
+	free(sql);
+}
+
+static void send_section(uint32_t id, const isect *s)
+{
+	size_t at = proto_begin(&A.tx, P_SECTION, id);
+	proto_cstr(&A.tx, s->name);
+	proto_cstr(&A.tx, s->absent);
+	proto_cstr(&A.tx, s->note);
+	proto_u8(&A.tx, s->absent != NULL);
+	proto_u16(&A.tx, (unsigned)s->ncol);
+	for (int i = 0; i < s->ncol; i++)
+		proto_cstr(&A.tx, s->cols[i]);
+	proto_end(&A.tx, at);
+	qsink q = { id, (size_t)-1, 0 };
+	for (size_t r = 0; r < s->nrows; r++)
+		q_row(&q, s->ncol, s->cells + r * (size_t)s->ncol);
+	close_rows(&q);
+	flush();
+}
+
+static void r_inspect(uint32_t id, rd *r)
+{
+	char *orders = rd_strdup(r);
+	inspect_opts o = { .latest = (int)rd_u32(r), .stale_s = (int)rd_u32(r) };
+	int openers = (int)rd_u8(r);
+	inspect_report *rep = NULL;
+	lc_err e = { 0 };
+	o.orders_table = orders && *orders ? orders : NULL;
+	if (r->bad || need_open(id) < 0) {
+		if (r->bad)
+			fail(id, &(lc_err){ LC_ECONNECT, "bad INSPECT request" });
+		free(orders);
+		return;
+	}
+	A.running = id;
+	int rc = probe_run(A.en, &o, &rep, &e);
+	if (rc == 0 && openers) {
+		as_root(1);  /* root sees every process's files */
+		probe_openers(A.en, rep);
+		as_root(0);
+	}
+	A.running = 0;
+	if (rc < 0) {
+		fail(id, &e);
+	} else {
+		for (int i = 0; i < rep->nsect; i++)
+			send_section(id, rep->sect[i]);
+		size_t at = proto_begin(&A.tx, P_END, id);
+		proto_f64(&A.tx, rep->taken_at);
+		proto_end(&A.tx, at);
+		flush();
+	}
+	inspect_free(rep);
+	free(orders);
+}
+
+static void r_bye(uint32_t id, rd *r)
+{
+	(void)id;
+	(void)r;
+	engine_free(A.en);
+	finish(0, "bye");
+}
+
+static const struct {
+	int type;
+	void (*fn)(uint32_t id, rd *r);
+} handlers[] = {
+	{ P_HELLO, r_hello }, { P_OPEN, r_open }, { P_QUERY, r_query },
+	{ P_INSPECT, r_inspect }, { P_BYE, r_bye },
+};
+
+static void dispatch(const frame *f)
+{
+	rd r = rd_of(f);
+	engine_cancel_reset();
+	if (f->type == P_CANCEL)
+		return;  /* nothing of that id is running any more */
+	for (size_t i = 0; i < sizeof handlers / sizeof *handlers; i++)
+		if (handlers[i].type == f->type) {
+			handlers[i].fn(f->id, &r);
+			return;
+		}
+	lc_err e;
+	lc_err_set(&e, LC_EUSAGE, "unknown request type %u", f->type);
+	fail(f->id, &e);
+}
+
+/* Keep fd 1 for frames only: frames go to a private copy and fd 1 points at
+ * /dev/null, so nothing else can ever corrupt the stream. */
+static void private_stdout(void)
+{
+	A.in = 0;
+	A.out = fcntl(1, F_DUPFD_CLOEXEC, 3);
+	int null = open("/dev/null", O_WRONLY);
+	if (A.out < 0 || null < 0 || dup2(null, 1) < 0) {
+		fputs("litecon-agent: cannot set up its output\n", stderr);
+		exit(LC_ECONNECT);
+	}
+	close(null);
+}
+
+static int version(void)
+{
+	char hex[65] = "unknown";
+	sha256_file("/proc/self/exe", hex);
+	printf("litecon-agent %s protocol %d.%d sqlite %s sha256 %s\n", LC_VERSION, PROTO_MAJOR, PROTO_MINOR,
+	       engine_sqlite_version(), hex);
+	return 0;
+}
+
+static void serve(void)
+{
+	frame f;
+	for (;;) {
+		while (next_frame(&f) == 1)
+			dispatch(&f);
+		if (A.rx_off == A.rx.len) {
+			buf_reset(&A.rx);
+			A.rx_off = 0;
+		}
+		if (A.eof || fill(1) < 0)
+			break;
+	}
+	engine_free(A.en);
+	finish(0, "end of input");
 }
 
 int main(int argc, char **argv)
 {
-	if (argc == 2 && strcmp(argv[1], "--version") == 0) {
-		printf("litecon-agent %s (SQLite %s)\n", LC_VERSION, engine_sqlite_version());
-		return 0;
+	if (argc == 2 && strcmp(argv[1], "--version") == 0)
+		return version();
+	if (argc > 1) {
+		fputs("usage: litecon-agent [--version]\n"
+		      "Speaks litecon's frame protocol on stdin/stdout; started by litecon.\n", stderr);
+		return LC_EUSAGE;
 	}
-	if (argc == 3 && strcmp(argv[1], "--check") == 0)
-		return check(argv[2]);
-	fputs("usage: litecon-agent --version | --check PATH\n", stderr);
-	return LC_EUSAGE;
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGINT, SIG_IGN);  /* litecon sends CANCEL; a terminal's ^C is not ours */
+	A.root = geteuid() == 0;
+	private_stdout();
+	be_gentle();
+	serve();
+	return 0;
 }

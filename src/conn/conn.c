@@ -3,11 +3,15 @@
  * vtable. Named and SSH targets are parsed here; their transports arrive
  * with the SSH work.
  */
+#define _GNU_SOURCE
 #include "conn.h"
 #include "engine.h"
+#include "stream.h"
 #include "target.h"
 #include "util.h"
 
+#include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,6 +31,20 @@ static char *label_of(const char *path)
 	return len ? xstrndup(b, len) : xstrdup(path);
 }
 
+/* A local target through a litecon-agent over a pipe (tests, --agent PATH). */
+static int local_agent(const char *path, const conn_opts *o, conn **out, lc_err *e)
+{
+	const char *argv[] = { o->agent, NULL };
+	char *abs = realpath(path, NULL);
+	if (!abs)
+		return lc_err_set(e, LC_ECONNECT, "%s: %s (check the path; litecon never creates a database)",
+				  path, strerror(errno));
+	lc_stream *st = stream_spawn(argv, e);
+	int rc = st ? conn_agent_open(st, abs, o, out, e) : -1;
+	free(abs);
+	return rc;
+}
+
 int conn_open(const char *spec, const conn_opts *o, conn **out, lc_err *e)
 {
 	target t;
@@ -36,7 +54,7 @@ int conn_open(const char *spec, const conn_opts *o, conn **out, lc_err *e)
 		return -1;
 	switch (t.kind) {
 	case TARGET_LOCAL:
-		rc = conn_local_open(t.path, o, out, e);
+		rc = o && o->agent ? local_agent(t.path, o, out, e) : conn_local_open(t.path, o, out, e);
 		break;
 	case TARGET_SSH:
 		lc_err_set(e, LC_ECONNECT, "%s is a remote target, and this build of litecon opens local paths only so far",

@@ -31,6 +31,8 @@ struct engine {
 	int timeout_ms;
 	long long deadline;       /* monotonic ms, 0 = none */
 	int timed_out;
+	void (*hook)(void *);     /* engine_set_hook */
+	void *hook_ctx;
 };
 
 static volatile sig_atomic_t cancel_requested;
@@ -54,6 +56,8 @@ int engine_complete(const char *sql)
 static int on_progress(void *ctx)
 {
 	engine *en = ctx;
+	if (en->hook)
+		en->hook(en->hook_ctx);
 	if (cancel_requested)
 		return 1;
 	if (en->deadline && now_ms() > en->deadline) {
@@ -215,6 +219,12 @@ void engine_set_mmap(engine *en, long long bytes)
 		en->g.open = 0;
 		sqlite3_free(sql);
 	}
+}
+
+void engine_set_hook(engine *en, void (*fn)(void *ctx), void *ctx)
+{
+	en->hook = fn;
+	en->hook_ctx = ctx;
 }
 
 void engine_set_timeout(engine *en, int timeout_ms)

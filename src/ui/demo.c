@@ -113,7 +113,7 @@ static int watch(const char *dir)
 {
 	conn *c;
 	lc_err e = { 0 };
-	if (conn_open(dir, &(conn_opts){ 5000 }, &c, &e) < 0) {
+	if (conn_open(dir, &(conn_opts){ .timeout_ms = 5000 }, &c, &e) < 0) {
 		fprintf(stderr, "litecon: %s\n", e.msg);
 		return e.code;
 	}

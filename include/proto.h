@@ -1,0 +1,95 @@
+/*
+ * proto.h: the frame codec shared by litecon and litecon-agent
+ * (docs/protocol.md). A frame is
+ *     u32 length | u8 type | u32 request id | payload
+ * big-endian, length counting type + id + payload. Values are typed:
+ *     u8 type, then nothing (NULL) | i64 (INT) | f64 bits (REAL) |
+ *     u32 length + bytes (TEXT, BLOB).
+ * The decoder never trusts a length: every read is bounds-checked and a
+ * frame longer than PROTO_MAX_FRAME is refused before anything is
+ * allocated for it.
+ */
+#ifndef PROTO_H
+#define PROTO_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "lc.h"
+#include "util.h"
+
+#define PROTO_MAJOR 1
+#define PROTO_MINOR 0
+#define PROTO_HEADER 9                     /* length + type + id */
+#define PROTO_MAX_FRAME (256u << 20)       /* a 100 MB blob fits in one ROWS frame */
+#define PROTO_BATCH (64u << 10)            /* ROWS frames are flushed at this size */
+
+enum proto_type {
+	/* client -> agent */
+	P_HELLO = 1,     /* u16 major, u16 minor, str build */
+	P_OPEN = 2,      /* str path, u32 timeout_ms */
+	P_QUERY = 3,     /* str sql, u32 timeout_ms */
+	P_INSPECT = 4,   /* str orders_table, u32 latest, u32 stale_s, u8 openers */
+	P_CANCEL = 5,    /* (id = the request to cancel) */
+	P_BYE = 6,
+	/* agent -> client */
+	P_COLUMNS = 16,  /* u16 n, n x str */
+	P_ROWS = 17,     /* u32 nrows, nrows x ncol values */
+	P_DONE = 18,     /* u64 rows: one statement finished */
+	P_ERROR = 19,    /* u8 exit code, str message: the request failed */
+	P_END = 20,      /* the request finished; INSPECT: f64 taken_at */
+	P_DBS = 21,      /* u16 n, n x (str schema, str path) */
+	P_SECTION = 22,  /* str name, str absent, str note, u16 ncol, ncol x str */
+	P_LOG = 23,      /* str message for the operator */
+	P_STATUS = 24,   /* u8 code, str text: the agent's last frame before it exits */
+};
+
+/* A decoded frame; p points into the caller's buffer. */
+typedef struct frame {
+	uint8_t type;
+	uint32_t id;
+	const uint8_t *p;
+	size_t n;
+} frame;
+
+/* Find one frame at the start of buf[0..n). Returns 1 and fills f and *used
+ * when a whole frame is there, 0 when more bytes are needed (*need gets the
+ * total size when known), -1 with e when the bytes cannot be a frame. */
+int proto_frame(const uint8_t *in, size_t n, frame *f, size_t *used, size_t *need, lc_err *e);
+
+/* Encoding: start a frame in b (returns its offset), append fields, end it
+ * (patches the length). */
+size_t proto_begin(buf *b, int type, uint32_t id);
+void proto_end(buf *b, size_t at);
+void proto_u8(buf *b, unsigned v);
+void proto_u16(buf *b, unsigned v);
+void proto_u32(buf *b, uint32_t v);
+void proto_u64(buf *b, uint64_t v);
+void proto_f64(buf *b, double v);
+void proto_str(buf *b, const char *s, size_t n);
+void proto_cstr(buf *b, const char *s);  /* NULL as "" */
+void proto_value(buf *b, const lc_value *v);
+
+/* Decoding cursor: reads past the end set bad and return zeros. */
+typedef struct rd {
+	const uint8_t *p;
+	size_t n;
+	int bad;
+} rd;
+
+static inline rd rd_of(const frame *f) { return (rd){ f->p, f->n, 0 }; }
+unsigned rd_u8(rd *r);
+unsigned rd_u16(rd *r);
+uint32_t rd_u32(rd *r);
+uint64_t rd_u64(rd *r);
+double rd_f64(rd *r);
+/* A string: *s points into the frame (not NUL-terminated). */
+void rd_str(rd *r, const char **s, size_t *n);
+/* A NUL-terminated copy (caller frees), or NULL when bad. */
+char *rd_strdup(rd *r);
+/* One value; TEXT/BLOB point into the frame. Returns -1 on a bad value. */
+int rd_value(rd *r, lc_value *v);
+
+/* Name of a frame type for messages ("QUERY"), or "unknown". */
+const char *proto_name(int type);
+
+#endif

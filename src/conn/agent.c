@@ -1,0 +1,456 @@
+/*
+ * agent.c: the agent conn implementation: the same conn_ops as local, but
+ * every request crosses a stream as frames to a litecon-agent (over SSH, or
+ * a pipe). Ctrl-C during a request sends CANCEL; the request then ends with
+ * LC_ECANCEL once the helper confirms. A hostile or broken helper gets one
+ * sentence (exit 4), never a crash: every frame is decoded with bounds.
+ */
+#define _GNU_SOURCE
+#include "conn.h"
+#include "proto.h"
+#include "stream.h"
+#include "textesc.h"
+#include "util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct aconn {
+	conn base;          /* must be first */
+	lc_stream *st;      /* owned */
+	buf in;             /* received bytes */
+	size_t off;         /* start of unread bytes in in */
+	uint32_t next_id;
+	int timeout_ms;
+	int ndb;
+	char **schema, **path;  /* owned */
+	int dead;           /* the transport failed: refuse further requests */
+	int cancelled;      /* a CANCEL was sent for the request in progress */
+} aconn;
+
+static int lost(aconn *a, lc_err *e, const char *what_)
+{
+	const char *err = a->st->errtext(a->st);
+	char what[LC_ERRLEN];
+	buf b = { 0 };
+	snprintf(what, sizeof what, "%s", what_);  /* what_ may be e->msg */
+	a->dead = 1;
+	esc_display(&b, err, strlen(err), 0);
+	lc_err_set(e, LC_ECONNECT, "%s%s%s", what, b.len ? "; the helper said: " : "", b.len ? b.p : "");
+	buf_free(&b);
+	return -1;
+}
+
+static int send_buf(aconn *a, buf *b, lc_err *e)
+{
+	int rc = a->st->write(a->st, b->p, b->len, e);
+	buf_free(b);
+	if (rc < 0)
+		a->dead = 1;
+	return rc;
+}
+
+static int send_cancel(aconn *a, uint32_t id, lc_err *e)
+{
+	buf b = { 0 };
+	proto_end(&b, proto_begin(&b, P_CANCEL, id));
+	a->cancelled = 1;
+	conn_interrupt_reset();  /* reported when the request ends */
+	return send_buf(a, &b, e);
+}
+
+static void show_log(const frame *f)
+{
+	rd r = rd_of(f);
+	const char *s;
+	size_t n;
+	buf b = { 0 };
+	rd_str(&r, &s, &n);
+	esc_display(&b, s, n, 0);
+	fprintf(stderr, "litecon: the helper says: %s\n", b.p ? b.p : "");
+	buf_free(&b);
+}
+
+/* Read more bytes; -1 with e when the stream ended or failed. */
+static int more(aconn *a, uint32_t id, lc_err *e)
+{
+	char tmp[65536];
+	int wait = a->timeout_ms > 0 ? a->timeout_ms + 30000 : -1;
+	for (;;) {
+		ssize_t n = a->st->read(a->st, tmp, sizeof tmp, wait, e);
+		if (n > 0) {
+			if (a->off && a->off == a->in.len)
+				buf_reset(&a->in), a->off = 0;
+			buf_add(&a->in, tmp, (size_t)n);
+			return 0;
+		}
+		if (n == STREAM_INTR && id && !a->cancelled) {
+			if (send_cancel(a, id, e) < 0)
+				return -1;
+			continue;
+		}
+		if (n == STREAM_INTR)
+			continue;
+		if (n == STREAM_TIMEOUT)
+			return lost(a, e, "the helper stopped answering");
+		return lost(a, e, n == STREAM_EOF ? "the connection to the helper closed" : e->msg);
+	}
+}
+
+/* The next frame of request id (LOG frames are shown, stale frames of
+ * earlier requests skipped). The frame points into a->in until the next call. */
+static int recv_frame(aconn *a, uint32_t id, frame *f, lc_err *e)
+{
+	for (;;) {
+		size_t used;
+		int rc = proto_frame((uint8_t *)a->in.p + a->off, a->in.len - a->off, f, &used, NULL, e);
+		if (rc < 0)
+			return lost(a, e, e->msg);
+		if (rc == 0) {
+			if (more(a, id, e) < 0)
+				return -1;
+			continue;
+		}
+		a->off += used;
+		if (f->type == P_LOG) {
+			show_log(f);
+		} else if (f->type == P_STATUS) {
+			rd r = rd_of(f);
+			rd_u8(&r);
+			char *t = rd_strdup(&r);
+			lc_err_set(e, LC_ECONNECT, "the helper exited (%s)", t ? t : "no reason given");
+			free(t);
+			a->dead = 1;
+			return -1;
+		} else if (f->id == id) {
+			return 0;
+		}
+	}
+}
+
+static int bad_frame(aconn *a, const frame *f, lc_err *e)
+{
+	char what[128];
+	snprintf(what, sizeof what, "the helper sent a malformed or unexpected %s frame", proto_name(f->type));
+	return lost(a, e, what);
+}
+
+/* ERROR frame -> e. */
+static int remote_error(const frame *f, lc_err *e)
+{
+	rd r = rd_of(f);
+	unsigned code = rd_u8(&r);
+	const char *s;
+	size_t n;
+	rd_str(&r, &s, &n);
+	if (code == 0 || code > 255)
+		code = LC_ESQL;
+	lc_err_set(e, (int)code, "%.*s", (int)(n < 900 ? n : 900), s);
+	return -1;
+}
+
+/* ---- QUERY ---- */
+
+typedef struct qstate {
+	const lc_sink *k;
+	void *ctx;
+	int ncol;
+	lc_value *vals;
+	int stopped;       /* the sink asked to stop; CANCEL sent */
+} qstate;
+
+static int on_columns(aconn *a, qstate *q, const frame *f, lc_err *e)
+{
+	rd r = rd_of(f);
+	int n = (int)rd_u16(&r);
+	const char **names = xcalloc((size_t)n + 1, sizeof *names);
+	char **copies = xcalloc((size_t)n + 1, sizeof *copies);
+	int rc = 0;
+	for (int i = 0; i < n; i++)
+		names[i] = copies[i] = rd_strdup(&r);
+	if (r.bad || n == 0) {
+		rc = bad_frame(a, f, e);
+	} else {
+		q->ncol = n;
+		q->vals = xrealloc(q->vals, sizeof *q->vals * (size_t)n);
+		if (!q->stopped && q->k->begin && q->k->begin(q->ctx, n, names))
+			q->stopped = 1;
+	}
+	for (int i = 0; i < n; i++)
+		free(copies[i]);
+	free(copies);
+	free(names);
+	return rc;
+}
+
+static int on_rows(aconn *a, qstate *q, uint32_t id, const frame *f, lc_err *e)
+{
+	rd r = rd_of(f);
+	uint32_t nrows = rd_u32(&r);
+	if (q->ncol <= 0)
+		return bad_frame(a, f, e);
+	for (uint32_t i = 0; i < nrows; i++) {
+		for (int c = 0; c < q->ncol; c++)
+			if (rd_value(&r, &q->vals[c]) < 0)
+				return bad_frame(a, f, e);
+		if (q->stopped || !q->k->row)
+			continue;
+		if (q->k->row(q->ctx, q->ncol, q->vals)) {
+			q->stopped = 1;
+			if (!a->cancelled && send_cancel(a, id, e) < 0)
+				return -1;
+		}
+	}
+	return r.n ? bad_frame(a, f, e) : 0;
+}
+
+static int a_exec(conn *c, const char *sql, const lc_sink *k, void *ctx, lc_err *e)
+{
+	static const lc_sink none;
+	aconn *a = (aconn *)c;
+	uint32_t id = ++a->next_id;
+	qstate q = { k ? k : &none, ctx, 0, NULL, 0 };
+	buf b = { 0 };
+	frame f;
+	int rc = -1;
+	*e = (lc_err){ 0 };
+	if (a->dead)
+		return lc_err_set(e, LC_ECONNECT, "the connection to the helper was lost earlier");
+	a->cancelled = 0;
+	size_t at = proto_begin(&b, P_QUERY, id);
+	proto_cstr(&b, sql);
+	proto_u32(&b, (uint32_t)a->timeout_ms);
+	proto_end(&b, at);
+	if (send_buf(a, &b, e) < 0)
+		return lost(a, e, "could not send to the helper");
+	for (;;) {
+		if (recv_frame(a, id, &f, e) < 0)
+			break;
+		if (f.type == P_COLUMNS && on_columns(a, &q, &f, e) < 0)
+			break;
+		if (f.type == P_ROWS && on_rows(a, &q, id, &f, e) < 0)
+			break;
+		if (f.type == P_DONE && !q.stopped && q.k->end) {
+			rd r = rd_of(&f);
+			if (q.k->end(q.ctx, (long long)rd_u64(&r)))
+				q.stopped = 1;
+		}
+		if (f.type == P_ERROR || f.type == P_END) {
+			if (f.type == P_ERROR && !q.stopped)
+				remote_error(&f, e);
+			rc = f.type == P_END && !q.stopped ? 0 : -1;
+			if (q.stopped && e->code == 0)
+				lc_err_set(e, LC_ESQL, "the output could not be written");
+			break;
+		}
+		if (f.type != P_COLUMNS && f.type != P_ROWS && f.type != P_DONE) {
+			bad_frame(a, &f, e);
+			break;
+		}
+	}
+	if (a->cancelled && e->code == LC_ECANCEL)
+		conn_interrupt();  /* let the caller see the Ctrl-C */
+	free(q.vals);
+	return rc;
+}
+
+/* ---- INSPECT ---- */
+
+static isect *on_section(aconn *a, inspect_report *rep, const frame *f, lc_err *e)
+{
+	rd r = rd_of(f);
+	char *name = rd_strdup(&r), *absent = rd_strdup(&r), *note = rd_strdup(&r);
+	int has_absent = (int)rd_u8(&r), n = (int)rd_u16(&r);
+	char **cols = xcalloc((size_t)n + 1, sizeof *cols);
+	isect *s = NULL;
+	for (int i = 0; i < n; i++)
+		cols[i] = rd_strdup(&r);
+	if (r.bad || !name) {
+		bad_frame(a, f, e);
+	} else {
+		s = inspect_add(rep, name, n, (const char *const *)cols);
+		if (has_absent)
+			isect_absent(s, "%s", absent);
+		if (note && *note)
+			isect_note(s, "%s", note);
+	}
+	for (int i = 0; i < n; i++)
+		free(cols[i]);
+	free(cols), free(name), free(absent), free(note);
+	return s;
+}
+
+static int section_rows(aconn *a, isect *s, const frame *f, lc_err *e)
+{
+	rd r = rd_of(f);
+	uint32_t nrows = rd_u32(&r);
+	lc_value *v = xcalloc((size_t)(s && s->ncol ? s->ncol : 1), sizeof *v);
+	int rc = 0;
+	for (uint32_t i = 0; s && i < nrows && rc == 0; i++) {
+		for (int c = 0; c < s->ncol && rc == 0; c++)
+			rc = rd_value(&r, &v[c]);
+		if (rc == 0)
+			isect_row(s, v);
+	}
+	free(v);
+	return !s || rc < 0 || r.n ? bad_frame(a, f, e) : 0;
+}
+
+static int a_inspect(conn *c, const inspect_opts *o, inspect_report **out, lc_err *e)
+{
+	aconn *a = (aconn *)c;
+	uint32_t id = ++a->next_id;
+	inspect_report *rep = inspect_new();
+	isect *cur = NULL;
+	buf b = { 0 };
+	frame f;
+	*e = (lc_err){ 0 };
+	if (a->dead) {
+		inspect_free(rep);
+		return lc_err_set(e, LC_ECONNECT, "the connection to the helper was lost earlier");
+	}
+	a->cancelled = 0;
+	size_t at = proto_begin(&b, P_INSPECT, id);
+	proto_cstr(&b, o->orders_table);
+	proto_u32(&b, (uint32_t)o->latest);
+	proto_u32(&b, (uint32_t)o->stale_s);
+	proto_u8(&b, (unsigned)o->openers);
+	proto_end(&b, at);
+	int rc = send_buf(a, &b, e);
+	while (rc == 0 && (rc = recv_frame(a, id, &f, e)) == 0) {
+		if (f.type == P_SECTION)
+			rc = (cur = on_section(a, rep, &f, e)) ? 0 : -1;
+		else if (f.type == P_ROWS)
+			rc = section_rows(a, cur, &f, e);
+		else if (f.type == P_ERROR)
+			rc = remote_error(&f, e);
+		else if (f.type == P_END)
+			break;
+		else
+			rc = bad_frame(a, &f, e);
+	}
+	if (rc < 0) {
+		inspect_free(rep);
+		return -1;
+	}
+	rd r = rd_of(&f);
+	rep->taken_at = rd_f64(&r);
+	*out = rep;
+	return 0;
+}
+
+/* ---- the rest of the vtable ---- */
+
+static void a_set_timeout(conn *c, int ms)
+{
+	((aconn *)c)->timeout_ms = ms;
+}
+
+static int a_ndb(conn *c)
+{
+	return ((aconn *)c)->ndb;
+}
+
+static int a_db(conn *c, int i, const char **schema, const char **path)
+{
+	aconn *a = (aconn *)c;
+	if (i < 0 || i >= a->ndb)
+		return -1;
+	*schema = a->schema[i];
+	*path = a->path[i];
+	return 0;
+}
+
+static void a_free(conn *c)
+{
+	aconn *a = (aconn *)c;
+	if (!a->dead) {
+		buf b = { 0 };
+		lc_err e;
+		proto_end(&b, proto_begin(&b, P_BYE, ++a->next_id));
+		send_buf(a, &b, &e);
+	}
+	a->st->close(a->st, !a->dead);
+	for (int i = 0; i < a->ndb; i++)
+		free(a->schema[i]), free(a->path[i]);
+	free(a->schema);
+	free(a->path);
+	buf_free(&a->in);
+	free(a);
+}
+
+static const conn_ops agent_ops = { "agent", a_exec, a_set_timeout, a_ndb, a_db, a_inspect, a_free };
+
+static int hello(aconn *a, lc_err *e)
+{
+	buf b = { 0 };
+	frame f;
+	size_t at = proto_begin(&b, P_HELLO, 0);
+	proto_u16(&b, PROTO_MAJOR);
+	proto_u16(&b, PROTO_MINOR);
+	proto_cstr(&b, "litecon " LC_VERSION);
+	proto_end(&b, at);
+	if (send_buf(a, &b, e) < 0 || recv_frame(a, 0, &f, e) < 0)
+		return lost(a, e, "the helper did not start");
+	rd r = rd_of(&f);
+	unsigned major = rd_u16(&r);
+	if (f.type != P_HELLO || r.bad)
+		return bad_frame(a, &f, e);
+	if (major != PROTO_MAJOR)
+		return lc_err_set(e, LC_ECONNECT, "the helper speaks protocol %u, this litecon %d: "
+				  "use the same litecon version on both ends (--agent upload replaces it)", major, PROTO_MAJOR);
+	return 0;
+}
+
+static int on_dbs(aconn *a, const frame *f, lc_err *e)
+{
+	rd r = rd_of(f);
+	int n = (int)rd_u16(&r);
+	a->schema = xcalloc((size_t)n + 1, sizeof *a->schema);
+	a->path = xcalloc((size_t)n + 1, sizeof *a->path);
+	for (int i = 0; i < n && !r.bad; i++) {
+		a->schema[i] = rd_strdup(&r);
+		a->path[i] = rd_strdup(&r);
+		a->ndb = i + 1;
+	}
+	return r.bad || n == 0 ? bad_frame(a, f, e) : 0;
+}
+
+static int open_remote(aconn *a, const char *path, lc_err *e)
+{
+	buf b = { 0 };
+	frame f;
+	uint32_t id = ++a->next_id;
+	size_t at = proto_begin(&b, P_OPEN, id);
+	proto_cstr(&b, path);
+	proto_u32(&b, (uint32_t)a->timeout_ms);
+	proto_end(&b, at);
+	if (send_buf(a, &b, e) < 0)
+		return lost(a, e, "could not send to the helper");
+	while (recv_frame(a, id, &f, e) == 0) {
+		if (f.type == P_ERROR)
+			return remote_error(&f, e);
+		if (f.type == P_DBS && on_dbs(a, &f, e) < 0)
+			return -1;
+		if (f.type == P_END)
+			return a->ndb ? 0 : bad_frame(a, &f, e);
+	}
+	return -1;
+}
+
+int conn_agent_open(lc_stream *st, const char *path, const conn_opts *o, conn **out, lc_err *e)
+{
+	aconn *a = xcalloc(1, sizeof *a);
+	a->base.ops = &agent_ops;
+	a->st = st;
+	a->timeout_ms = o ? o->timeout_ms : 0;
+	*out = NULL;
+	if (hello(a, e) < 0 || open_remote(a, path, e) < 0) {
+		a->dead = 1;
+		a_free(&a->base);
+		return -1;
+	}
+	*out = &a->base;
+	return 0;
+}
