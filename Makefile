@@ -15,8 +15,8 @@ WARN    := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes \
 OPT     ?= -O2 -g
 CFLAGS  ?= $(OPT)
 CFLAGS  += -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) -Iinclude -MMD -MP
-PKG_CFLAGS := $(shell pkg-config --cflags sqlite3 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs sqlite3 2>/dev/null)
+PKG_CFLAGS := $(shell pkg-config --cflags sqlite3 libssh2 libcrypto 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs sqlite3 libssh2 libcrypto 2>/dev/null)
 ifneq ($(SANITIZE),)
   CFLAGS  += -fsanitize=$(SANITIZE) -fno-sanitize-recover=all -fno-omit-frame-pointer
   LDFLAGS += -fsanitize=$(SANITIZE)
@@ -29,6 +29,7 @@ CLIENT_SRC := src/main.c src/cli.c src/conn/conn.c src/conn/local.c src/conn/tar
               src/conn/agent.c src/conn/stream_fd.c \
               src/ui/render.c src/ui/grid.c src/ui/textesc.c src/ui/session.c src/ui/dot.c \
               src/ui/demo.c src/ui/stats.c src/ui/stats_prom.c src/ui/check.c
+CLIENT_SRC += src/ssh/config.c src/ssh/knownhosts.c src/ssh/auth.c src/ssh/session.c src/ssh/remote.c
 AGENT_SRC := src/agent/agent.c
 LOAD_SRC  := $(wildcard src/load/*.c)
 UNIT_SRC  := $(wildcard tests/unit/*.c)

@@ -8,6 +8,7 @@
 
 #include <stdio.h>
 #include "lc.h"
+#include "sshc.h"
 
 typedef struct cli {
 	const char *cmd;        /* "query" (default), "demo", "shell", ... */
@@ -29,6 +30,8 @@ typedef struct cli {
 	const char *orders;     /* orders table name */
 	int latest;             /* latest orders to show */
 	const char *agent;      /* --agent auto|upload|PATH */
+	ssh_args ssh;           /* -p -l -i -F -o */
+	int sudo;               /* --sudo */
 	int help, version;
 } cli;
 

@@ -12,11 +12,14 @@
 
 typedef struct conn conn;
 
+struct ssh_args;
 typedef struct conn_opts {
 	int timeout_ms;     /* per-statement time limit; 0 = none */
 	const char *agent;  /* local target: run this litecon-agent over a pipe
 	                       instead of the engine in process; remote: auto |
 	                       upload | PATH on the host */
+	const struct ssh_args *ssh;  /* -p -l -i -F -o, or NULL */
+	int sudo;           /* remote: run the helper with sudo -n */
 } conn_opts;
 
 /* The operations an implementation provides. */
@@ -65,6 +68,9 @@ int conn_local_open(const char *path, const conn_opts *o, conn **out, lc_err *e)
 /* Speak frames over st (owned from now on, also on failure) to an agent
  * and open path there. */
 struct lc_stream;
+struct target;
+/* A remote target over SSH (src/ssh/remote.c). */
+int conn_ssh_open(const struct target *t, const conn_opts *o, conn **out, lc_err *e);
 int conn_agent_open(struct lc_stream *st, const char *path, const conn_opts *o, conn **out, lc_err *e);
 
 #endif

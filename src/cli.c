@@ -58,6 +58,7 @@ static int o_flag(cli *o, const char *name, const char *arg, lc_err *e)
 		{ "h", offsetof(cli, help) }, { "version", offsetof(cli, version) },
 		{ "V", offsetof(cli, version) }, { "no-tui", offsetof(cli, no_tui) },
 		{ "prometheus", offsetof(cli, prometheus) }, { "full", offsetof(cli, full) },
+		{ "sudo", offsetof(cli, sudo) },
 		{ "readonly", 0 },
 	};
 	(void)arg;
@@ -82,6 +83,28 @@ static int o_num(cli *o, const char *name, const char *arg, lc_err *e)
 		o->latest = (int)v;
 	else
 		o->rate = (int)v;
+	return 0;
+}
+
+static int o_ssh(cli *o, const char *name, const char *arg, lc_err *e)
+{
+	char *end;
+	if (!strcmp(name, "p")) {
+		long p = strtol(arg, &end, 10);
+		if (*end || p < 1 || p > 65535)
+			return lc_err_set(e, LC_EUSAGE, "-p needs a port number, not \"%s\"", arg);
+		o->ssh.port = (int)p;
+	} else if (!strcmp(name, "l")) {
+		o->ssh.user = arg;
+	} else if (!strcmp(name, "i")) {
+		o->ssh.identity = arg;
+	} else if (!strcmp(name, "F")) {
+		o->ssh.config = arg;
+	} else if (o->ssh.nopts < SSHC_MAX_LIST) {
+		if (!strchr(arg, '=') && !strchr(arg, ' '))
+			return lc_err_set(e, LC_EUSAGE, "-o needs Key=Value, not \"%s\"", arg);
+		o->ssh.opts[o->ssh.nopts++] = arg;
+	}
 	return 0;
 }
 
@@ -116,7 +139,13 @@ static const struct opt opts[] = {
 	{ "latest", "N", "stats: how many of the latest orders to list (default 10)", o_num },
 	{ "no-tui", NULL, "demo: build the store and exit", o_flag },
 	{ "rate", "N", "demo: orders per second the load writer adds (default 20)", o_num },
-	{ "agent", "PATH", "run litecon-agent: on a local target, this binary over a pipe; remote: auto, upload or PATH", o_str },
+	{ "p", "PORT", "SSH port of the host", o_ssh },
+	{ "l", "USER", "SSH user", o_ssh },
+	{ "i", "IDENTITY", "SSH private key file", o_ssh },
+	{ "F", "SSH_CONFIG", "ssh_config file to use instead of ~/.ssh/config", o_ssh },
+	{ "o", "KEY=VALUE", "an ssh_config option (StrictHostKeyChecking, UserKnownHostsFile, ConnectTimeout, ...)", o_ssh },
+	{ "sudo", NULL, "run the helper on the host with sudo -n", o_flag },
+	{ "agent", "MODE", "helper: auto (reuse or upload), upload, or a PATH; on a local target, run PATH over a pipe", o_str },
 	{ "help", NULL, "show this help", o_flag },
 	{ "h", NULL, NULL, o_flag },
 	{ "version", NULL, "show the version", o_flag },

@@ -96,7 +96,7 @@ static int cmd_query(const cli *o)
 	if (!o->nsql && !o->file && isatty(0) && tty)
 		return fail(LC_EUSAGE, "the dashboard is not in this build yet; give SQL after the target, "
 				       "or a script with -f FILE or on standard input");
-	conn_opts co = { o->timeout_ms >= 0 ? o->timeout_ms : DEFAULT_TIMEOUT_MS, o->agent };
+	conn_opts co = { o->timeout_ms >= 0 ? o->timeout_ms : DEFAULT_TIMEOUT_MS, o->agent, &o->ssh, o->sudo };
 	if (conn_open(o->target, &co, &c, &e) < 0)
 		return fail(e.code, e.msg);
 	if (!tty)
@@ -122,7 +122,7 @@ static int with_conn(const cli *o, int (*fn)(const cli *, conn *))
 		return fail(LC_EUSAGE, "no TARGET given");
 	if (o->nsql)
 		return fail(LC_EUSAGE, "too many arguments: this command takes only a TARGET");
-	conn_opts co = { o->timeout_ms >= 0 ? o->timeout_ms : DEFAULT_TIMEOUT_MS, o->agent };
+	conn_opts co = { o->timeout_ms >= 0 ? o->timeout_ms : DEFAULT_TIMEOUT_MS, o->agent, &o->ssh, o->sudo };
 	if (conn_open(o->target, &co, &c, &e) < 0)
 		return fail(e.code, e.msg);
 	catch_sigint();

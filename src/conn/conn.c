@@ -57,8 +57,7 @@ int conn_open(const char *spec, const conn_opts *o, conn **out, lc_err *e)
 		rc = o && o->agent ? local_agent(t.path, o, out, e) : conn_local_open(t.path, o, out, e);
 		break;
 	case TARGET_SSH:
-		lc_err_set(e, LC_ECONNECT, "%s is a remote target, and this build of litecon opens local paths only so far",
-			   spec);
+		rc = conn_ssh_open(&t, o, out, e);
 		break;
 	default:
 		lc_err_set(e, LC_EUSAGE, "@%s: named targets from the config file are not supported by this build yet",
