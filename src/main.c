@@ -39,9 +39,15 @@ static void catch_sigint(void)
 static int fail(int code, const char *msg)
 {
 	fprintf(stderr, "litecon: %s\n", msg);
-	if (code == LC_EUSAGE)
-		fputs("usage: litecon [OPTIONS] TARGET [SQL...]   (litecon --help lists every option)\n", stderr);
 	return code;
+}
+
+/* A command-line mistake: the sentence, then a short usage line. */
+static int usage(const char *msg)
+{
+	fail(LC_EUSAGE, msg);
+	fputs("usage: litecon [OPTIONS] TARGET [SQL...]   (litecon --help lists every option)\n", stderr);
+	return LC_EUSAGE;
 }
 
 static void configure(render *r, const cli *o, int tty)
@@ -90,12 +96,12 @@ static int cmd_query(const cli *o)
 	conn *c;
 	int tty = isatty(1);
 	if (!o->target)
-		return fail(LC_EUSAGE, "no TARGET given");
+		return usage("no TARGET given");
 	if (o->nsql && o->file)
-		return fail(LC_EUSAGE, "give SQL arguments or -f FILE, not both");
+		return usage("give SQL arguments or -f FILE, not both");
 	if (!o->nsql && !o->file && isatty(0) && tty)
-		return fail(LC_EUSAGE, "the dashboard is not in this build yet; give SQL after the target, "
-				       "or a script with -f FILE or on standard input");
+		return usage("the dashboard is not in this build yet; give SQL after the target, "
+			     "or a script with -f FILE or on standard input");
 	conn_opts co = { o->timeout_ms >= 0 ? o->timeout_ms : DEFAULT_TIMEOUT_MS, o->agent, &o->ssh, o->sudo };
 	if (conn_open(o->target, &co, &c, &e) < 0)
 		return fail(e.code, e.msg);
@@ -119,9 +125,9 @@ static int with_conn(const cli *o, int (*fn)(const cli *, conn *))
 	lc_err e = { 0 };
 	conn *c;
 	if (!o->target)
-		return fail(LC_EUSAGE, "no TARGET given");
+		return usage("no TARGET given");
 	if (o->nsql)
-		return fail(LC_EUSAGE, "too many arguments: this command takes only a TARGET");
+		return usage("too many arguments: this command takes only a TARGET");
 	conn_opts co = { o->timeout_ms >= 0 ? o->timeout_ms : DEFAULT_TIMEOUT_MS, o->agent, &o->ssh, o->sudo };
 	if (conn_open(o->target, &co, &c, &e) < 0)
 		return fail(e.code, e.msg);
@@ -165,7 +171,7 @@ int main(int argc, char **argv)
 	lc_err e = { 0 };
 	int rc = LC_EUSAGE;
 	if (cli_parse(argc, argv, &o, &e) < 0) {
-		rc = fail(e.code, e.msg);
+		rc = usage(e.msg);
 		goto out;
 	}
 	if (o.help) {

@@ -6,6 +6,8 @@
 #define _GNU_SOURCE
 #include "conn.h"
 #include "engine.h"
+#include "config.h"
+#include "sshc.h"
 #include "stream.h"
 #include "target.h"
 #include "util.h"
@@ -45,6 +47,39 @@ static int local_agent(const char *path, const conn_opts *o, conn **out, lc_err 
 	return rc;
 }
 
+/* @name: the [target name] of the config file. */
+static int named(target *t, const conn_opts *o, conn **out, lc_err *e)
+{
+	lc_config cfg;
+	int rc = -1;
+	if (config_load(getenv("LITECON_CONFIG"), &cfg, e) < 0)
+		goto out;
+	const lc_target_cfg *tc = config_target(&cfg, t->name);
+	if (!tc) {
+		lc_err_set(e, LC_EUSAGE, "no [target %s] in %s", t->name, cfg.file);
+		goto out;
+	}
+	if (!tc->path) {
+		lc_err_set(e, LC_EUSAGE, "[target %s] in %s has no path", t->name, cfg.file);
+		goto out;
+	}
+	conn_opts co = *o;
+	ssh_args sa = o->ssh ? *o->ssh : (ssh_args){ 0 };
+	if (!sa.identity)
+		sa.identity = tc->identity;
+	co.ssh = &sa;
+	co.sudo = o->sudo || tc->sudo;
+	target r = { .kind = tc->host ? TARGET_SSH : TARGET_LOCAL, .host = tc->host, .user = tc->user,
+		     .port = tc->port, .path = tc->path };
+	if (r.kind == TARGET_SSH)
+		rc = conn_ssh_open(&r, &co, out, e);
+	else
+		rc = co.agent ? local_agent(r.path, &co, out, e) : conn_local_open(r.path, &co, out, e);
+out:
+	config_free(&cfg);
+	return rc;
+}
+
 int conn_open(const char *spec, const conn_opts *o, conn **out, lc_err *e)
 {
 	target t;
@@ -60,11 +95,10 @@ int conn_open(const char *spec, const conn_opts *o, conn **out, lc_err *e)
 		rc = conn_ssh_open(&t, o, out, e);
 		break;
 	default:
-		lc_err_set(e, LC_EUSAGE, "@%s: named targets from the config file are not supported by this build yet",
-			   t.name);
+		rc = named(&t, o, out, e);
 	}
 	if (rc == 0) {
-		(*out)->label = label_of(t.path);
+		(*out)->label = t.kind == TARGET_NAMED ? xstrdup(t.name) : label_of(t.path);
 		(*out)->target = xstrdup(spec);
 	}
 	target_clear(&t);
