@@ -5,9 +5,10 @@
  * (docs/protocol.md): nothing else is ever written to stdout (fd 1 is
  * pointed at /dev/null, frames go to a private copy). It exits by itself at
  * stdin EOF or EPIPE, sends a STATUS frame as its last word, runs at low
- * CPU and I/O priority, holds no read transaction between requests, and as
- * root works with the database owner's ids so nothing it creates (-wal,
- * -shm) ends up owned by root. Linked statically: core + SQLite only.
+ * CPU and I/O priority and holds no read transaction between requests.
+ * As root it leaves nothing owned by root beside the databases: SQLite
+ * itself gives a -wal or -shm it creates the database file's owner
+ * (tests/cli/t_agent.sh checks). Linked statically: core + SQLite only.
  */
 #define _GNU_SOURCE
 #include "engine.h"
@@ -38,9 +39,6 @@ static struct agent {
 	uint32_t running;     /* id of the request in progress, 0 = none */
 	int eof;              /* stdin closed */
 	long long polled;     /* ms of the last poll during a statement */
-	uid_t owner;          /* database owner's uid when we started as root */
-	gid_t owner_gid;
-	int root;
 } A;
 
 static void out_all(const void *p, size_t n)
@@ -145,34 +143,6 @@ static void watch_input(void *ctx)
 	A.rx_off = off;  /* leave the frames for the main loop */
 }
 
-/* ---- identity ---- */
-
-/* As root, act as the database's owner for everything that may create a
- * file beside it; seteuid keeps the way back to root for the /proc scan. */
-static void become_owner(const char *path)
-{
-	struct stat st;
-	if (!A.root || stat(path, &st) < 0)
-		return;
-	A.owner = st.st_uid;
-	A.owner_gid = st.st_gid;
-	if (setegid(st.st_gid) < 0 || seteuid(st.st_uid) < 0)
-		send_simple(P_LOG, 0, 0, "could not switch to the database owner; files it creates may belong to root");
-}
-
-static void as_root(int on)
-{
-	if (!A.root)
-		return;
-	if (on) {
-		if (seteuid(0) == 0)
-			(void)setegid(0);
-	} else {
-		(void)setegid(A.owner_gid);
-		(void)seteuid(A.owner);
-	}
-}
-
 /* ---- requests ---- */
 
 static void fail(uint32_t id, const lc_err *e)
@@ -204,7 +174,6 @@ static void r_open(uint32_t id, rd *r)
 	}
 	engine_free(A.en);
 	A.en = NULL;
-	become_owner(path);
 	if (engine_open(path, &(engine_opts){ (int)timeout }, &A.en, &e) < 0)
 		goto out;
 	engine_set_hook(A.en, watch_input, NULL);
@@ -349,11 +318,8 @@ static void r_inspect(uint32_t id, rd *r)
 	}
 	A.running = id;
 	int rc = probe_run(A.en, &o, &rep, &e);
-	if (rc == 0 && openers) {
-		as_root(1);  /* root sees every process's files */
+	if (rc == 0 && openers)
 		probe_openers(A.en, rep);
-		as_root(0);
-	}
 	A.running = 0;
 	if (rc < 0) {
 		fail(id, &e);
@@ -452,7 +418,6 @@ int main(int argc, char **argv)
 	}
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGINT, SIG_IGN);  /* litecon sends CANCEL; a terminal's ^C is not ours */
-	A.root = geteuid() == 0;
 	private_stdout();
 	be_gentle();
 	serve();

@@ -27,6 +27,7 @@ typedef struct aconn {
 	char **schema, **path;  /* owned */
 	int dead;           /* the transport failed: refuse further requests */
 	int cancelled;      /* a CANCEL was sent for the request in progress */
+	int start_ms;       /* while starting: how long to wait for HELLO */
 } aconn;
 
 static int lost(aconn *a, lc_err *e, const char *what_)
@@ -76,7 +77,7 @@ static void show_log(const frame *f)
 static int more(aconn *a, uint32_t id, lc_err *e)
 {
 	char tmp[65536];
-	int wait = a->timeout_ms > 0 ? a->timeout_ms + 30000 : -1;
+	int wait = a->start_ms ? a->start_ms : a->timeout_ms > 0 ? a->timeout_ms + 30000 : -1;
 	for (;;) {
 		ssize_t n = a->st->read(a->st, tmp, sizeof tmp, wait, e);
 		if (n > 0) {
@@ -386,13 +387,18 @@ static int hello(aconn *a, lc_err *e)
 {
 	buf b = { 0 };
 	frame f;
+	a->start_ms = 15000;  /* a helper that says nothing is not going to */
 	size_t at = proto_begin(&b, P_HELLO, 0);
 	proto_u16(&b, PROTO_MAJOR);
 	proto_u16(&b, PROTO_MINOR);
 	proto_cstr(&b, "litecon " LC_VERSION);
 	proto_end(&b, at);
-	if (send_buf(a, &b, e) < 0 || recv_frame(a, 0, &f, e) < 0)
-		return lost(a, e, "the helper did not start");
+	if (send_buf(a, &b, e) < 0 || recv_frame(a, 0, &f, e) < 0) {
+		char why[LC_ERRLEN];
+		snprintf(why, sizeof why, "the helper did not start (%.900s)", e->msg);
+		return lc_err_set(e, LC_ECONNECT, "%s", why);
+	}
+	a->start_ms = 0;
 	rd r = rd_of(&f);
 	unsigned major = rd_u16(&r);
 	if (f.type != P_HELLO || r.bad)

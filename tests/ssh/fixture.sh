@@ -125,7 +125,7 @@ _fx_write_config() { # PORT
 		cat <<-EOF
 		AuthorizedKeysFile "$SSHD_DIR/authorized_keys"
 		PidFile "$SSHD_DIR/sshd.pid"
-		UsePAM no
+		UsePAM $_FX_USE_PAM
 		StrictModes no
 		PasswordAuthentication no
 		KbdInteractiveAuthentication no
@@ -224,8 +224,15 @@ sshd_start() {
 	SSHD_CONFIG=$SSHD_DIR/sshd_config SSHD_LOG=$SSHD_DIR/log
 	mkdir -p "$SSHD_DIR" && chmod 700 "$SSHD_DIR" || return 1
 	_fx_keys || return 1
+	_FX_USE_PAM=no
 	if [ "$(id -u)" = 0 ]; then # privilege separation: sshd chroots its pre-auth child there
 		mkdir -p /run/sshd && chmod 755 /run/sshd
+		# Without PAM, a root sshd refuses an account whose shadow password starts
+		# with "!" ("User X not allowed because account is locked"), even for keys.
+		# (A non-root sshd cannot read /etc/shadow and never sees the lock.)
+		case $(getent shadow "$SSH_USER" 2>/dev/null | cut -d: -f2) in
+		'!'*) _FX_USE_PAM=yes; _fx_say "sshd_start: $SSH_USER's password is locked (!): using UsePAM yes" ;;
+		esac
 	fi
 	for attempt in 1 2 3 4 5 6 7 8; do
 		port=$(_fx_free_port) || { _fx_say "sshd_start: no free port found"; return 1; }
@@ -347,7 +354,8 @@ relay_stop() {
 }
 
 # Run our cleanup before whatever EXIT trap is already set (tests/lib.sh's rm -rf "$T").
+_fx_trap_cmd() { eval "set -- $1"; printf '%s' "${3:-}"; } # "trap -- 'CMD' EXIT" -> CMD
 _fx_exit_prev=$(trap -p EXIT)
-if [ -n "$_fx_exit_prev" ]; then eval "set -- $_fx_exit_prev"; _fx_exit_prev=$3; set --; fi
+[ -n "$_fx_exit_prev" ] && _fx_exit_prev=$(_fx_trap_cmd "$_fx_exit_prev")
 # shellcheck disable=SC2064
 trap "relay_stop; sshd_stop; $_fx_exit_prev" EXIT

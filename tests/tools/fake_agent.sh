@@ -1,0 +1,19 @@
+#!/bin/sh
+# fake_agent.sh: a hostile or broken litecon-agent for tests, chosen by
+# $FAKE_AGENT: garbage, huge, truncated, oldmajor, silent, badrows, exit.
+# Frames: u32 length | u8 type | u32 id | payload (docs/protocol.md).
+hello() { printf '\000\000\000\021\001\000\000\000\000\000'"$1"'\000\000\000\000\000\004fake'; }
+case ${FAKE_AGENT:-garbage} in
+garbage)  head -c 4096 /dev/urandom ;;
+huge)     printf '\177\377\377\377\001\000\000\000\000' ;;
+truncated) printf '\000\000\000\100\001\000\000\000\000\000\001' ;;
+oldmajor) hello '\002'; sleep 1 ;;
+silent)   sleep 30 ;;
+exit)     echo "fake agent: it broke" >&2; exit 3 ;;
+badrows)  # a good HELLO, DBS and END for OPEN, then ROWS without COLUMNS for the query
+	hello '\001'
+	printf '\000\000\000\027\025\000\000\000\001\000\001\000\000\000\004main\000\000\000\004/x/y'
+	printf '\000\000\000\005\024\000\000\000\001'
+	printf '\000\000\000\022\021\000\000\000\002\000\000\000\001\001\000\000\000\000\000\000\000\001'
+	sleep 2 ;;
+esac
