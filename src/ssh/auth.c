@@ -148,12 +148,41 @@ static int try_agent(LIBSSH2_SESSION *s, const ssh_cfg *c, tried *t)
 	return ok;
 }
 
+/* Is the private key protected by a passphrase? PEM says so in a header;
+ * an OpenSSH key names its cipher ("none" when not) right after the magic. */
+static int key_encrypted(const char *priv)
+{
+	static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	char text[4096], bin[96];
+	FILE *f = fopen(priv, "re");
+	size_t n = f ? fread(text, 1, sizeof text - 1, f) : 0, k = 0;
+	if (f)
+		fclose(f);
+	text[n] = 0;
+	if (strstr(text, "ENCRYPTED"))
+		return 1;
+	const char *p = strstr(text, "-----\n");
+	unsigned v = 0, bits = 0;
+	for (p = p ? p + 6 : text; *p && k < sizeof bin; p++) {
+		const char *c = strchr(b64, *p);
+		if (!c || !*p)
+			continue;
+		v = v << 6 | (unsigned)(c - b64), bits += 6;
+		if (bits >= 8)
+			bin[k++] = (char)(v >> (bits -= 8));
+	}
+	/* "openssh-key-v1\0" + u32 length + ciphername */
+	return k > 23 && !memcmp(bin, "openssh-key-v1", 14) && memcmp(bin + 19, "none", 4) != 0;
+}
+
 static int try_key(LIBSSH2_SESSION *s, const ssh_cfg *c, const char *priv, tried *t)
 {
 	char *pub = xasprintf("%s.pub", priv), *pass = NULL, label[1200];
 	const char *pubp = access(pub, R_OK) == 0 ? pub : NULL;
-	int rc = libssh2_userauth_publickey_fromfile_ex(s, c->user, (unsigned)strlen(c->user), pubp, priv, "");
-	for (int tries = 0; rc == LIBSSH2_ERROR_FILE && tries < 3 && !c->batch; tries++) {
+	int locked = key_encrypted(priv);
+	int rc = locked ? LIBSSH2_ERROR_FILE
+			: libssh2_userauth_publickey_fromfile_ex(s, c->user, (unsigned)strlen(c->user), pubp, priv, "");
+	for (int tries = 0; rc != 0 && locked && tries < 3 && !c->batch; tries++) {
 		char *prompt = xasprintf("Enter passphrase for key '%s': ", priv);
 		wipe(pass);
 		pass = ssh_askpass(prompt);
@@ -162,7 +191,7 @@ static int try_key(LIBSSH2_SESSION *s, const ssh_cfg *c, const char *priv, tried
 			break;
 		rc = libssh2_userauth_publickey_fromfile_ex(s, c->user, (unsigned)strlen(c->user), pubp, priv, pass);
 	}
-	snprintf(label, sizeof label, rc == LIBSSH2_ERROR_FILE ? "publickey (%s: cannot unlock it)" : "publickey (%s)", priv);
+	snprintf(label, sizeof label, rc != 0 && locked ? "publickey (%s: cannot unlock it)" : "publickey (%s)", priv);
 	note(t, label);
 	wipe(pass);
 	free(pub);

@@ -139,5 +139,5 @@ left=
 for p in $tree; do kill -0 "$p" 2>/dev/null && left="$left $p"; done
 ours=$(ps -e -o pid=,args= | grep -F -- "$dir/sshd_config" | grep -v grep)
 if [ -z "$left" ] && [ -z "$ours" ]; then ok "sshd_stop leaves no sshd processes of ours"; else
-	not_ok "sshd_stop" "still running:$left" "$ours" "$(ps -o pid,ppid,args -p "${left# }" 2>/dev/null)"; fi
+	not_ok "sshd_stop" "still running:$left" "$ours" "$(ps -o pid,ppid,args -p "$(echo $left | tr " " ,)" 2>/dev/null)"; fi
 _fx_banner "$SSHD_PORT" | grep -q SSH- && not_ok "the port is closed after sshd_stop" || ok "the port is closed after sshd_stop"

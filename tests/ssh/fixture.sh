@@ -23,8 +23,16 @@
 #   SSHD_HOST_KEYS      host key types loaded, in order (default "ed25519 ecdsa"; "rsa" = an RSA-only host)
 #   SSHD_EXTRA          extra sshd_config lines, put first (sshd keeps the first value it reads)
 #
+# The fixture adds "relay_stop; sshd_stop" in front of the EXIT trap already set
+# (tests/lib.sh's rm -rf "$T"); a script that sets its own EXIT trap later must
+# call sshd_stop itself.
+#
 # sshd_start may be called again after sshd_stop (same keys, a new port; the
 # known_hosts files and $SSH_CFG are rewritten for the new port).
+
+# No ssh-agent: its keys would be offered before the test's identities (a
+# test that wants an agent starts its own and sets SSH_AUTH_SOCK itself).
+unset SSH_AUTH_SOCK SSH_AGENT_PID
 
 SSHD_BIN=${SSHD_BIN:-/usr/sbin/sshd}
 SSH_KEY_PASS="open sesame"
@@ -212,7 +220,7 @@ _fx_ssh_config() {
 }
 
 sshd_start() {
-	local t attempt port banner i
+	local t port banner i
 	for t in "$SSHD_BIN" ssh ssh-keygen ps; do
 		command -v "$t" >/dev/null 2>&1 || {
 			_fx_say "sshd_start: '$t' is missing (install openssh-server openssh-client: scripts/deps.sh test)"
@@ -234,7 +242,7 @@ sshd_start() {
 		'!'*) _FX_USE_PAM=yes; _fx_say "sshd_start: $SSH_USER's password is locked (!): using UsePAM yes" ;;
 		esac
 	fi
-	for attempt in 1 2 3 4 5 6 7 8; do
+	for _ in 1 2 3 4 5 6 7 8; do
 		port=$(_fx_free_port) || { _fx_say "sshd_start: no free port found"; return 1; }
 		_fx_write_config "$port"
 		if ! "$SSHD_BIN" -t -f "$SSHD_CONFIG" >"$SSHD_DIR/check.err" 2>&1; then

@@ -78,6 +78,7 @@ static struct conn conns[MAXCONN];
 static int sigw = -1;
 static int frozen;
 static int64_t delay_us, rate_bps, cut_after = -1, total_s2c;
+static struct addrinfo *target;
 
 static void on_signal(int sig)
 {
@@ -263,7 +264,7 @@ static int connect_target(const struct addrinfo *ai)
 	return -1;
 }
 
-static void accept_all(int lfd, const struct addrinfo *target)
+static void accept_all(int lfd)
 {
 	for (;;) {
 		int cfd = accept(lfd, NULL, NULL);
@@ -294,6 +295,18 @@ static void accept_all(int lfd, const struct addrinfo *target)
 		c->fd[1] = sfd;
 		fprintf(stderr, "relay: connection %d open\n", slot);
 	}
+}
+
+/* leave: close every connection (FIN, not RST) and free everything */
+static int finish(int status)
+{
+	for (int i = 0; i < MAXCONN; i++)
+		if (conns[i].fd[0] >= 0)
+			conn_end(&conns[i], 0);
+	if (target)
+		freeaddrinfo(target);
+	target = NULL;
+	return status;
 }
 
 static int parse_num(const char *s, long long lo, long long hi, long long *out)
@@ -346,7 +359,9 @@ int main(int argc, char **argv)
 	if (npos != 3 || parse_num(pos[0], 0, 65535, &lport) || parse_num(pos[2], 1, 65535, &tport))
 		return usage();
 
-	struct addrinfo hints = {.ai_socktype = SOCK_STREAM}, *target;
+	struct addrinfo hints = {.ai_socktype = SOCK_STREAM};
+	for (int i = 0; i < MAXCONN; i++)
+		conns[i].fd[0] = conns[i].fd[1] = -1;
 	int gai = getaddrinfo(pos[1], pos[2], &hints, &target);
 	if (gai) {
 		fprintf(stderr, "relay: %s: %s\n", pos[1], gai_strerror(gai));
@@ -361,13 +376,13 @@ int main(int argc, char **argv)
 	    bind(lfd, (struct sockaddr *)&sa, sizeof sa) || listen(lfd, 16) ||
 	    getsockname(lfd, (struct sockaddr *)&sa, &slen) || set_nonblock(lfd)) {
 		fprintf(stderr, "relay: listen on 127.0.0.1:%lld: %s\n", lport, strerror(errno));
-		return 1;
+		return finish(1);
 	}
 
 	int sp[2];
 	if (pipe(sp) || set_nonblock(sp[0]) || set_nonblock(sp[1])) {
 		perror("relay: pipe");
-		return 1;
+		return finish(1);
 	}
 	sigw = sp[1];
 	struct sigaction act;
@@ -379,9 +394,6 @@ int main(int argc, char **argv)
 		sigaction(sigs[i], &act, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	for (int i = 0; i < MAXCONN; i++)
-		conns[i].fd[0] = conns[i].fd[1] = -1;
-
 	printf("%d\n", ntohs(sa.sin_port));
 	fflush(stdout);
 
@@ -391,7 +403,7 @@ int main(int argc, char **argv)
 		int64_t now = now_us();
 		if (now >= deadline) {
 			fprintf(stderr, "relay: --max-seconds %lld reached, exiting\n", max_seconds);
-			return 3;
+			return finish(3);
 		}
 		int64_t wake = deadline; /* next timer: a delayed chunk, the rate limit */
 		pfd[0] = (struct pollfd){.fd = sp[0], .events = POLLIN};
@@ -425,7 +437,7 @@ int main(int argc, char **argv)
 			if (errno == EINTR)
 				continue;
 			perror("relay: poll");
-			return 1;
+			return finish(1);
 		}
 		if (pfd[0].revents) {
 			char b[64];
@@ -436,7 +448,7 @@ int main(int argc, char **argv)
 					any = 1;
 					if (b[j] == 'T') {
 						fputs("relay: exiting\n", stderr);
-						return 0;
+						return finish(0);
 					} else if (b[j] == 'F') {
 						frozen = 1;
 						fputs("relay: frozen\n", stderr);
@@ -454,7 +466,7 @@ int main(int argc, char **argv)
 			continue;
 		now = now_us();
 		if (pfd[1].revents & POLLIN)
-			accept_all(lfd, target);
+			accept_all(lfd);
 		for (int i = 0; i < MAXCONN; i++) {
 			struct conn *c = &conns[i];
 			for (int f = 0; f < 2 && c->fd[0] >= 0; f++) {
