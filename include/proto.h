@@ -22,6 +22,10 @@
 #define PROTO_HEADER 9                     /* length + type + id */
 #define PROTO_MAX_FRAME (256u << 20)       /* a 100 MB blob fits in one ROWS frame */
 #define PROTO_BATCH (64u << 10)            /* ROWS frames are flushed at this size */
+/* The agent's first bytes, before any frame: lets the client skip what a
+ * noisy shell start-up (a .bashrc that prints) put in front of them. */
+#define PROTO_MAGIC "\nlitecon-agent-frames\n"
+#define PROTO_MAGIC_MAX (64u << 10)        /* junk skipped before giving up */
 
 enum proto_type {
 	/* client -> agent */

@@ -420,6 +420,7 @@ int main(int argc, char **argv)
 	signal(SIGINT, SIG_IGN);  /* litecon sends CANCEL; a terminal's ^C is not ours */
 	private_stdout();
 	be_gentle();
+	out_all(PROTO_MAGIC, sizeof PROTO_MAGIC - 1);
 	serve();
 	return 0;
 }

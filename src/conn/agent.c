@@ -383,6 +383,24 @@ static void a_free(conn *c)
 
 static const conn_ops agent_ops = { "agent", a_exec, a_set_timeout, a_ndb, a_db, a_inspect, a_free };
 
+/* Skip to the agent's magic; what came before is shell noise. */
+static int sync_magic(aconn *a, lc_err *e)
+{
+	const size_t m = sizeof PROTO_MAGIC - 1;
+	for (;;) {
+		char *hit = a->in.len ? memmem(a->in.p + a->off, a->in.len - a->off, PROTO_MAGIC, m) : NULL;
+		if (hit) {
+			a->off = (size_t)(hit - a->in.p) + m;
+			return 0;
+		}
+		if (a->in.len - a->off > PROTO_MAGIC_MAX)
+			return lc_err_set(e, LC_ECONNECT, "the host printed more than 64 KiB before the helper started "
+					  "(a shell start-up file that prints?)");
+		if (more(a, 0, e) < 0)
+			return -1;
+	}
+}
+
 static int hello(aconn *a, lc_err *e)
 {
 	buf b = { 0 };
@@ -393,7 +411,7 @@ static int hello(aconn *a, lc_err *e)
 	proto_u16(&b, PROTO_MINOR);
 	proto_cstr(&b, "litecon " LC_VERSION);
 	proto_end(&b, at);
-	if (send_buf(a, &b, e) < 0 || recv_frame(a, 0, &f, e) < 0) {
+	if (send_buf(a, &b, e) < 0 || sync_magic(a, e) < 0 || recv_frame(a, 0, &f, e) < 0) {
 		char why[LC_ERRLEN];
 		snprintf(why, sizeof why, "the helper did not start (%.900s)", e->msg);
 		return lc_err_set(e, LC_ECONNECT, "%s", why);

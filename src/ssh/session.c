@@ -173,6 +173,8 @@ void sshc_free(sshc *h, int graceful)
 {
 	if (!h)
 		return;
+	if (!graceful || h->dead)
+		shutdown(h->fd, SHUT_RDWR);  /* a dead or frozen peer: nothing below may wait on it */
 	if (h->s) {
 		if (graceful && !h->dead) {
 			libssh2_session_set_timeout(h->s, 2000);
@@ -349,6 +351,8 @@ static const char *ch_errtext(lc_stream *s)
 static void ch_close(lc_stream *s, int graceful)
 {
 	ch_stream *c = (ch_stream *)s;
+	if (!graceful || c->h->dead)
+		shutdown(c->h->fd, SHUT_RDWR);  /* let every libssh2 call below fail at once */
 	if (c->ch) {
 		if (graceful && !c->h->dead) {
 			libssh2_session_set_blocking(c->h->s, 1);

@@ -52,11 +52,11 @@ run --agent "$AGENT" check "$d"
 
 # The helper's stdout holds frames only: with no input it says STATUS and exits 0.
 "$AGENT" </dev/null >"$T/frames" 2>"$T/agent.err"; rc=$?
-want=$(printf '\000\000\000\026\030\000\000\000\000\000\000\000\000\014end of input' | od -An -c)
+want=$(printf '\nlitecon-agent-frames\n\000\000\000\026\030\000\000\000\000\000\000\000\000\014end of input' | od -An -c)
 [ "$rc" = 0 ] && [ "$(od -An -c <"$T/frames")" = "$want" ] && [ ! -s "$T/agent.err" ] \
 	&& ok "at EOF the helper writes one STATUS frame and exits 0" || not_ok "agent EOF" "rc=$rc $(od -c "$T/frames" | head -3)"
 head -c 100 /dev/urandom | "$AGENT" >"$T/frames" 2>/dev/null; rc=$?
-[ "$(od -An -tu1 -N5 "$T/frames" | awk '{print $5}')" = 24 ] && ok "garbage input: the helper answers with a STATUS frame only" || not_ok "agent garbage" "$(od -c "$T/frames" | head)"
+[ "$(od -An -tu1 -j22 -N5 "$T/frames" | awk '{print $5}')" = 24 ] && ok "garbage input: the helper answers with a STATUS frame only" || not_ok "agent garbage" "$(od -c "$T/frames" | head)"
 
 # Ctrl-C during a statement: CANCEL, "cancelled", 130, helper gone.
 long="with recursive c(x) as (select 1 union all select x+1 from c) select count(*) from c"
@@ -81,12 +81,15 @@ for _ in $(seq 30); do kill -0 "$apid" 2>/dev/null || break; sleep 0.1; done
 kill -0 "$apid" 2>/dev/null && { not_ok "the helper exits when litecon is killed"; kill -9 "$apid"; } || ok "the helper exits when litecon is killed"
 
 # Hostile or broken helpers: one sentence, exit 4.
-for m in garbage huge truncated oldmajor exit badrows; do
+for m in garbage noisy huge truncated oldmajor exit badrows; do
 	FAKE_AGENT=$m timeout 30 "$LITECON" --agent tests/tools/fake_agent.sh "$d" "select 1" >"$T/out" 2>"$T/err"; rc=$?
 	[ "$rc" = 4 ] && [ "$(wc -l <"$T/err")" = 1 ] && ok "fake helper '$m': one sentence, exit 4" || not_ok "fake helper $m" "rc=$rc $(cat "$T/err")"
 done
 grep -q 'protocol 2' "$T/err" || FAKE_AGENT=oldmajor "$LITECON" --agent tests/tools/fake_agent.sh "$d" "select 1" 2>"$T/err" >/dev/null
 grep -q 'speaks protocol 2, this litecon 1' "$T/err" && ok "a protocol major mismatch says so" || not_ok "major mismatch" "$(cat "$T/err")"
+
+REAL_AGENT=$AGENT FAKE_AGENT=junkfirst run --agent tests/tools/fake_agent.sh "$d" "select 8"
+[ "$rc" = 0 ] && [ "$(cat "$T/out")" = 8 ] && ok "noise printed before the helper starts (a chatty .bashrc) is skipped" || not_ok "junk first" "rc=$rc $(cat "$T/err")"
 
 # As root, nothing beside the database ends up owned by root.
 if [ "$(id -u)" = 0 ]; then

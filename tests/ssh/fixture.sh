@@ -242,6 +242,7 @@ sshd_start() {
 		'!'*) _FX_USE_PAM=yes; _fx_say "sshd_start: $SSH_USER's password is locked (!): using UsePAM yes" ;;
 		esac
 	fi
+	local state=
 	for _ in 1 2 3 4 5 6 7 8; do
 		port=$(_fx_free_port) || { _fx_say "sshd_start: no free port found"; return 1; }
 		_fx_write_config "$port"
@@ -252,32 +253,35 @@ sshd_start() {
 		fi
 		rm -f "$SSHD_DIR/sshd.pid"
 		: >"$SSHD_LOG"
-		# sshd binds before it daemonizes: a port taken since the check fails here
-		if "$SSHD_BIN" -f "$SSHD_CONFIG" -E "$SSHD_LOG" </dev/null >"$SSHD_DIR/start.err" 2>&1; then
-			break
+		if ! "$SSHD_BIN" -f "$SSHD_CONFIG" -E "$SSHD_LOG" </dev/null >"$SSHD_DIR/start.err" 2>&1; then
+			_fx_say "sshd_start: $SSHD_BIN -f $SSHD_CONFIG failed:"
+			tail -n 20 "$SSHD_LOG" "$SSHD_DIR/start.err" | sed 's/^/# /'
+			return 1
 		fi
-		if grep -q -e 'Address already in use' -e 'Cannot bind any address' "$SSHD_LOG" "$SSHD_DIR/start.err"; then
-			port=; continue
-		fi
-		_fx_say "sshd_start: $SSHD_BIN -f $SSHD_CONFIG failed:"
-		tail -n 20 "$SSHD_LOG" "$SSHD_DIR/start.err" | sed 's/^/# /'
-		return 1
-	done
-	[ -n "$port" ] || { _fx_say "sshd_start: every port tried was taken"; return 1; }
-	SSHD_PORT=$port
-	for i in $(seq 1 50); do # up to ~5 s: an SSH-2.0- banner and the pid file
-		banner=$(_fx_banner "$port")
-		if [[ $banner == SSH-2.0-* ]] && [ -s "$SSHD_DIR/sshd.pid" ]; then break; fi
-		sleep 0.1
+		# sshd daemonizes first and binds after (exit status 0 either way): a
+		# port taken since the check shows up as "Cannot bind any address." in
+		# the log. The pid file is written once it listens. Wait up to ~5 s.
+		state=
+		for i in $(seq 1 50); do
+			if grep -q 'Cannot bind any address' "$SSHD_LOG"; then state=taken; break; fi
+			if [ -s "$SSHD_DIR/sshd.pid" ] && grep -q "Server listening on 127.0.0.1 port $port\." "$SSHD_LOG"; then
+				banner=$(_fx_banner "$port")
+				if [[ $banner == SSH-2.0-* ]]; then state=up; break; fi
+			fi
+			sleep 0.1
+		done
+		[ "$state" = taken ] && continue
+		break
 	done
 	SSHD_PID=$(cat "$SSHD_DIR/sshd.pid" 2>/dev/null)
-	if [[ $banner != SSH-2.0-* ]] || ! _fx_is_our_sshd "$SSHD_PID"; then
-		_fx_say "sshd_start: no SSH banner on 127.0.0.1:$port (got '${banner}', pid '${SSHD_PID}')"
+	if [ "$state" != up ] || ! _fx_is_our_sshd "$SSHD_PID"; then
+		_fx_say "sshd_start: sshd is not up on 127.0.0.1:$port (${state:-no banner '${banner:-}'}, pid '${SSHD_PID}')"
 		tail -n 20 "$SSHD_LOG" | sed 's/^/# /'
-		[ -n "$SSHD_PID" ] && kill "$SSHD_PID" 2>/dev/null
+		_fx_is_our_sshd "$SSHD_PID" && kill "$SSHD_PID" 2>/dev/null
 		SSHD_PID=
 		return 1
 	fi
+	SSHD_PORT=$port
 	export SSHD_PORT SSHD_PID SSHD_DIR SSH_USER SSHD_LOG SSHD_CONFIG
 	_fx_known_hosts && _fx_ssh_config
 }

@@ -2,11 +2,13 @@
 # fake_agent.sh: a hostile or broken litecon-agent for tests, chosen by
 # $FAKE_AGENT: garbage, huge, truncated, oldmajor, silent, badrows, exit.
 # Frames: u32 length | u8 type | u32 id | payload (docs/protocol.md).
-hello() { printf '\000\000\000\021\001\000\000\000\000\000'"$1"'\000\000\000\000\000\004fake'; }
+hello() { printf '\nlitecon-agent-frames\n'; printf '\000\000\000\021\001\000\000\000\000\000'"$1"'\000\000\000\000\000\004fake'; }
 case ${FAKE_AGENT:-garbage} in
 garbage)  head -c 4096 /dev/urandom ;;
-huge)     printf '\177\377\377\377\001\000\000\000\000' ;;
-truncated) printf '\000\000\000\100\001\000\000\000\000\000\001' ;;
+noisy)    head -c 70000 /dev/zero | tr '\0' x ;;
+junkfirst) printf 'Welcome to the shop server!\n'; exec "${REAL_AGENT:?}" ;;
+huge)     printf '\nlitecon-agent-frames\n\177\377\377\377\001\000\000\000\000' ;;
+truncated) printf '\nlitecon-agent-frames\n\000\000\000\100\001\000\000\000\000\000\001' ;;
 oldmajor) hello '\002'; sleep 1 ;;
 silent)   sleep 30 ;;
 exit)     echo "fake agent: it broke" >&2; exit 3 ;;
