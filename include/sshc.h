@@ -66,10 +66,12 @@ int sshc_connect(const ssh_cfg *c, sshc **out, lc_err *e);
  * and the exit status; stderr goes to err. Returns 0 when it ran. */
 int sshc_run(sshc *s, const char *cmd, buf *out, buf *err, int *status, lc_err *e);
 
-/* An exec channel running cmd, as a stream. The stream takes the session
- * with it: closing the stream closes the channel and frees s (also when
- * this fails and returns NULL). */
-lc_stream *sshc_stream(sshc *s, const char *cmd, lc_err *e);
+/* Run cmd on an exec channel and wait for litecon-agent's magic. When it
+ * comes, return the channel as a stream that takes the session with it
+ * (closing the stream frees s). When the command ends without it, return
+ * NULL with its output in out and e untouched (a probe answer), the
+ * session still the caller's; NULL with e filled on a transport error. */
+lc_stream *sshc_exec_agent(sshc *s, const char *cmd, buf *out, lc_err *e);
 
 /* Upload local to remote (absolute) over SFTP in large writes, creating
  * the parent directories; mode is the file mode. */

@@ -174,6 +174,11 @@ static void r_open(uint32_t id, rd *r)
 	}
 	engine_free(A.en);
 	A.en = NULL;
+	if (path[0] == '~' && (path[1] == '/' || !path[1]) && getenv("HOME")) {
+		char *full = xasprintf("%s%s", getenv("HOME"), path + 1);  /* ~/x: the login's home */
+		free(path);
+		path = full;
+	}
 	if (engine_open(path, &(engine_opts){ (int)timeout }, &A.en, &e) < 0)
 		goto out;
 	engine_set_hook(A.en, watch_input, NULL);

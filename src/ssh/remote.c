@@ -12,6 +12,8 @@
 #include "sshc.h"
 #include "stream.h"
 #include "target.h"
+#include "textesc.h"
+#include "proto.h"
 #include "util.h"
 
 #include <libgen.h>
@@ -44,24 +46,31 @@ static char *local_agent(void)
 	return xasprintf("%s/litecon-agent", dirname(self));
 }
 
-static int do_probe(sshc *h, const char *cache_rel, probe *p, lc_err *e)
+/* The one command a connection normally needs: run the cached helper if
+ * it is there, else answer the probe (arch, home). fast 0 skips the cache
+ * (--agent upload). */
+static char *start_cmd(const char *rel, int sudo, int fast)
 {
-	char *q = shq(cache_rel);
-	char *cmd = xasprintf("printf '%%s\\n' " MARK "; uname -m; printf '%%s\\n' \"$HOME\"; "
-			      "if [ -x \"$HOME\"/%s ]; then echo present; else echo absent; fi", q);
-	buf out = { 0 }, err = { 0 };
-	int status = 0, rc = sshc_run(h, cmd, &out, &err, &status, e);
-	free(q), free(cmd);
-	if (rc == 0) {
-		char *m = out.p ? strstr(out.p, MARK "\n") : NULL;
-		if (!m || sscanf(m + strlen(MARK) + 1, "%63[^\n]\n%1023[^\n]\n", p->arch, p->home) != 2)
-			rc = lc_err_set(e, LC_ECONNECT, "the shell on the host did not answer litecon's probe as expected%s%.200s",
-					err.len ? ": " : "", err.len ? err.p : "");
-		else
-			p->present = strstr(m, "\npresent") != NULL;
-	}
-	buf_free(&out), buf_free(&err);
-	return rc;
+	char *q = shq(rel);
+	char *cmd = xasprintf("H=\"$HOME\"/%s; if %s [ -x \"$H\" ]; then exec %s\"$H\"; fi; "
+			      "printf '%%s\\n' " MARK "; uname -m; printf '%%s\\n' \"$HOME\"",
+			      q, fast ? "" : "false &&", sudo ? "sudo -n -- " : "");
+	free(q);
+	return cmd;
+}
+
+/* Parse the probe's answer; -1 with e when it is not one. */
+static int parse_probe(const buf *out, probe *p, lc_err *e)
+{
+	char *m = out->p ? strstr(out->p, MARK "\n") : NULL;
+	if (m && sscanf(m + strlen(MARK) + 1, "%63[^\n]\n%1023[^\n]", p->arch, p->home) == 2)
+		return 0;
+	buf b = { 0 };
+	esc_display(&b, out->p ? out->p : "", out->len < 300 ? out->len : 300, 0);
+	lc_err_set(e, LC_ECONNECT, "the host did not start the helper nor answer litecon's probe%s%s",
+		   b.len ? ": " : "", b.len ? b.p : "");
+	buf_free(&b);
+	return -1;
 }
 
 /* Run `PATH --version` on the host; compare the SHA-256 it reports. */
@@ -99,58 +108,62 @@ static int upload(sshc *h, const char *local, const char *final, const char *sha
 	return rc;
 }
 
-/* The helper's path on the host, uploading it when needed. Returns a
- * malloc'd absolute path. */
-static char *deploy(sshc *h, const conn_opts *o, probe *p, lc_err *e)
+/* Reword a failed start: sudo that wants a password, a missing program. */
+static void start_hint(const conn_opts *o, const char *host, lc_err *e)
+{
+	if (o->sudo && strstr(e->msg, "password is required"))
+		lc_err_set(e, LC_ECONNECT, "sudo on %s wants a password; litecon runs the helper with sudo -n, so allow "
+			   "it without one (NOPASSWD) or leave out --sudo", host);
+}
+
+/* Start the helper: the cached one, else upload and start it; --agent
+ * PATH starts that one. The stream takes h. */
+static lc_stream *start_agent(sshc *h, const conn_opts *o, const char *host, lc_err *e)
 {
 	const char *mode = o->agent ? o->agent : "auto";
-	char sha[65], *local = local_agent(), *rel = NULL, *path = NULL;
+	char sha[65], *local = local_agent(), *rel = NULL, *cmd = NULL, *path = NULL;
+	buf out = { 0 };
+	probe p = { .arch = "" };
 	struct utsname u;
+	lc_stream *st = NULL;
+	if (strcmp(mode, "auto") && strcmp(mode, "upload")) {
+		char *q = shq(mode);
+		cmd = xasprintf("exec %s%s", o->sudo ? "sudo -n -- " : "", q);
+		free(q);
+		if (!(st = sshc_exec_agent(h, cmd, &out, e)) && !e->code)
+			lc_err_set(e, LC_ECONNECT, "cannot start the helper %s on %s: %.300s", mode, host, out.len ? out.p : "no output");
+		goto out;
+	}
 	if (!local || sha256_file(local, sha) < 0) {
 		lc_err_set(e, LC_ECONNECT, "cannot read the helper to upload (%s); reinstall litecon or set LITECON_AGENT",
 			   local ? local : "litecon-agent");
 		goto out;
 	}
 	rel = xasprintf(".cache/litecon/%s-%.16s/litecon-agent", LC_VERSION, sha);
-	if (do_probe(h, rel, p, e) < 0)
+	cmd = start_cmd(rel, o->sudo, strcmp(mode, "upload") != 0);
+	if ((st = sshc_exec_agent(h, cmd, &out, e)) || e->code || parse_probe(&out, &p, e) < 0)
 		goto out;
-	if (strcmp(mode, "auto") && strcmp(mode, "upload")) {
-		path = xstrdup(mode);  /* --agent PATH on the host */
-		goto out;
-	}
 	uname(&u);
-	if (strcmp(u.machine, p->arch) != 0) {
+	if (strcmp(u.machine, p.arch) != 0) {
 		lc_err_set(e, LC_ECONNECT, "the host runs %s and this litecon carries a helper for %s; build litecon-agent "
-			   "for %s and pass --agent PATH", p->arch, u.machine, p->arch);
+			   "for %s and pass --agent PATH", p.arch, u.machine, p.arch);
 		goto out;
 	}
-	path = xasprintf("%s/%s", p->home, rel);
-	if ((!p->present || !strcmp(mode, "upload")) && upload(h, local, path, sha, e) < 0) {
-		free(path);
-		path = NULL;
-	}
+	path = xasprintf("%s/%s", p.home, rel);
+	if (upload(h, local, path, sha, e) < 0)
+		goto out;
+	free(cmd);
+	cmd = start_cmd(rel, o->sudo, 1);
+	buf_reset(&out);
+	if (!(st = sshc_exec_agent(h, cmd, &out, e)) && !e->code)
+		lc_err_set(e, LC_ECONNECT, "the helper was uploaded to %s but does not start: %.300s", path,
+			   out.len ? out.p : "no output");
 out:
-	free(local);
-	free(rel);
-	return path;
-}
-
-/* A remote path: "~/x" is relative to the login's home. */
-static char *remote_path(const char *path, const probe *p)
-{
-	if (path[0] == '~' && (path[1] == '/' || !path[1]))
-		return xasprintf("%s%s", p->home, path + 1);
-	if (path[0] != '/')
-		return xasprintf("%s/%s", p->home, path);
-	return xstrdup(path);
-}
-
-/* Reword what the helper's stderr says about sudo. */
-static void sudo_hint(const conn_opts *o, const char *host, lc_err *e)
-{
-	if (o->sudo && e->code == LC_ECONNECT && strstr(e->msg, "password is required"))
-		lc_err_set(e, LC_ECONNECT, "sudo on %s wants a password; litecon runs the helper with sudo -n, so allow "
-			   "it without one (NOPASSWD) or leave out --sudo", host);
+	if (!st && e->code)
+		start_hint(o, host, e);
+	buf_free(&out);
+	free(local), free(rel), free(cmd), free(path);
+	return st;
 }
 
 int conn_ssh_open(const struct target *t, const conn_opts *o, conn **out, lc_err *e)
@@ -158,27 +171,19 @@ int conn_ssh_open(const struct target *t, const conn_opts *o, conn **out, lc_err
 	static const ssh_args none;
 	ssh_cfg c;
 	sshc *h = NULL;
-	probe p = { .arch = "" };
-	char *agent = NULL, *cmd = NULL, *path = NULL;
 	int rc = -1;
 	if (ssh_cfg_resolve(t->host, t->user, t->port, o->ssh ? o->ssh : &none, &c, e) < 0)
 		goto out;
 	if (sshc_connect(&c, &h, e) < 0)
 		goto out;
-	if (!(agent = deploy(h, o, &p, e)))
-		goto out;
-	char *q = shq(agent);
-	cmd = o->sudo ? xasprintf("exec sudo -n -- %s", q) : xasprintf("exec %s", q);
-	free(q);
-	path = remote_path(t->path, &p);
-	lc_stream *st = sshc_stream(h, cmd, e);  /* takes h */
-	h = NULL;
-	if (st && (rc = conn_agent_open(st, path, o, out, e)) < 0)
-		sudo_hint(o, c.hostname, e);
+	lc_stream *st = start_agent(h, o, c.hostname, e);
+	if (st) {
+		h = NULL;  /* the stream has it now */
+		rc = conn_agent_open(st, t->path, o, out, e);
+	}
 out:
 	if (h)
 		sshc_free(h, !sshc_dead(h));
-	free(agent), free(cmd), free(path);
 	ssh_cfg_clear(&c);
 	return rc;
 }

@@ -11,6 +11,7 @@
 #include "knownhosts.h"
 #include "sshauth.h"
 #include "conn.h"
+#include "proto.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -260,6 +261,8 @@ typedef struct ch_stream {
 	sshc *h;              /* owned */
 	LIBSSH2_CHANNEL *ch;
 	long long last_rx;    /* ms: last time the peer sent anything */
+	buf pre;              /* bytes read while starting, handed out first */
+	size_t pre_off;
 	char errbuf[4096];
 	size_t errlen;
 } ch_stream;
@@ -304,6 +307,12 @@ static ssize_t ch_read(lc_stream *s, void *p, size_t n, int timeout_ms, lc_err *
 {
 	ch_stream *c = (ch_stream *)s;
 	long long end = timeout_ms >= 0 ? now_ms() + timeout_ms : 0;
+	if (c->pre_off < c->pre.len) {
+		size_t k = c->pre.len - c->pre_off < n ? c->pre.len - c->pre_off : n;
+		memcpy(p, c->pre.p + c->pre_off, k);
+		c->pre_off += k;
+		return (ssize_t)k;
+	}
 	for (;;) {
 		read_stderr(c);
 		ssize_t k = libssh2_channel_read(c->ch, p, n);
@@ -363,20 +372,52 @@ static void ch_close(lc_stream *s, int graceful)
 		libssh2_channel_free(c->ch);
 	}
 	sshc_free(c->h, graceful);
+	buf_free(&c->pre);
 	free(c);
 }
 
-lc_stream *sshc_stream(sshc *h, const char *cmd, lc_err *e)
+/* Read from a fresh exec channel (blocking) until the agent's magic shows
+ * up (1), or the command ends without it (0; its output is in out). */
+static int await_magic(sshc *h, LIBSSH2_CHANNEL *ch, buf *out, lc_err *e)
+{
+	char tmp[4096];
+	for (;;) {
+		ssize_t n = libssh2_channel_read(ch, tmp, sizeof tmp);
+		if (n > 0) {
+			buf_add(out, tmp, (size_t)n);
+			if (memmem(out->p, out->len, PROTO_MAGIC, sizeof PROTO_MAGIC - 1))
+				return 1;
+			if (out->len > PROTO_MAGIC_MAX)
+				return 0;
+			continue;
+		}
+		if (n < 0 && n != LIBSSH2_ERROR_EAGAIN)
+			return transport(h, (int)n, e);
+		if (libssh2_channel_eof(ch))
+			return 0;
+	}
+}
+
+lc_stream *sshc_exec_agent(sshc *h, const char *cmd, buf *out, lc_err *e)
 {
 	LIBSSH2_CHANNEL *ch = open_exec(h, cmd, e);
-	if (!ch) {
-		sshc_free(h, 0);
+	int r = ch ? await_magic(h, ch, out, e) : -1;
+	if (r <= 0) {
+		if (ch) {
+			char err[2048];
+			ssize_t m = libssh2_channel_read_stderr(ch, err, sizeof err - 1);
+			if (r == 0 && m > 0 && out->len < 64)  /* nothing useful on stdout: show stderr */
+				buf_add(out, err, (size_t)m);
+			libssh2_channel_free(ch);
+		}
 		return NULL;
 	}
 	ch_stream *c = xcalloc(1, sizeof *c);
 	c->st = (lc_stream){ ch_read, ch_write, ch_errtext, ch_close };
 	c->h = h;
 	c->ch = ch;
+	c->pre = *out;  /* the magic and what followed it are read again by the agent conn */
+	*out = (buf){ 0 };
 	c->last_rx = now_ms();
 	libssh2_session_set_blocking(h->s, 0);
 	return &c->st;

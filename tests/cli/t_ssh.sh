@@ -33,6 +33,15 @@ ls "$(dirname "$cached")" | grep -q tmp && not_ok "no temporary upload file is l
 run "${S[@]}" --agent "$cached" "$R" "select 2"
 [ "$rc" = 0 ] && [ "$(cat "$T/out")" = 2 ] && ok "--agent PATH runs that helper on the host" || not_ok "--agent PATH" "$(cat "$T/err")"
 
+if [ "$(id -u)" = 0 ] && command -v sudo >/dev/null; then
+	run "${S[@]}" --sudo "$R" "select 9"
+	[ "$rc" = 0 ] && [ "$(cat "$T/out")" = 9 ] && ok "--sudo runs the helper with sudo -n" || not_ok "--sudo" "rc=$rc $(cat "$T/err")"
+fi
+mkdir -p "$HOME/.litecon-test-$$"; cp "$d/production.sqlite3" "$HOME/.litecon-test-$$/"
+run "${S[@]}" "$SSH_USER@127.0.0.1:~/.litecon-test-$$/production.sqlite3" -p "$SSHD_PORT" "select count(*) from orders"
+rm -rf "$HOME/.litecon-test-$$"
+[ "$rc" = 0 ] && [ "$(cat "$T/out")" = 2000 ] && ok "host:~/path is relative to the login's home" || not_ok "~ path" "rc=$rc $(cat "$T/err")"
+
 # Every mode, one-liners and a script: the same bytes as local.
 for m in box table markdown csv tsv json jsonl line list; do
 	q="select * from orders order by id limit 200"
