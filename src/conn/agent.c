@@ -81,8 +81,13 @@ static int more(aconn *a, uint32_t id, lc_err *e)
 	for (;;) {
 		ssize_t n = a->st->read(a->st, tmp, sizeof tmp, wait, e);
 		if (n > 0) {
-			if (a->off && a->off == a->in.len)
-				buf_reset(&a->in), a->off = 0;
+			/* Drop what was consumed, so the buffer holds at most one frame
+			 * plus one read, whatever the size of the result. */
+			if (a->off) {
+				memmove(a->in.p, a->in.p + a->off, a->in.len - a->off);
+				a->in.len -= a->off;
+				a->off = 0;
+			}
 			buf_add(&a->in, tmp, (size_t)n);
 			return 0;
 		}
