@@ -210,7 +210,10 @@ static int transport(sshc *h, int rc, lc_err *e)
 
 static LIBSSH2_CHANNEL *open_exec(sshc *h, const char *cmd, lc_err *e)
 {
-	LIBSSH2_CHANNEL *ch = libssh2_channel_open_session(h->s);
+	/* A 6 MiB window (libssh2 defaults to 2 MiB): a bulk result streams
+	 * without waiting for window adjustments. */
+	LIBSSH2_CHANNEL *ch = libssh2_channel_open_ex(h->s, "session", sizeof "session" - 1, 6u << 20,
+						      LIBSSH2_CHANNEL_PACKET_DEFAULT, NULL, 0);
 	if (!ch) {
 		transport(h, libssh2_session_last_errno(h->s), e);
 		return NULL;
