@@ -1,0 +1,26 @@
+/*
+ * backup.h: consistent online backups (`litecon backup`, the shell's
+ * .backup, the TUI's backup action all call backup_run). Never `cp`: a
+ * pinned read snapshot and SQLite's backup API, streamed as pages,
+ * written to DEST.partial, verified, renamed into place.
+ */
+#ifndef BACKUP_H
+#define BACKUP_H
+
+#include "conn.h"
+
+typedef struct backup_opts {
+	int quiet;          /* no progress bar (the summary line stays) */
+	int verify_full;    /* integrity_check instead of quick_check */
+	double max_rate;    /* MB/s, 0 = unlimited */
+} backup_opts;
+
+/* Back up the target behind c to dest: a local path (a file for one
+ * database; for a store, a directory with one file per database and
+ * manifest.json), or host:/path for a backup kept on the target's host.
+ * Progress goes to stderr on a terminal; one summary line always.
+ * Returns 0, or -1 with e: LC_EVERIFY (verification failed), LC_ECONNECT
+ * (connection lost), LC_EUSAGE (bad DEST). DEST is never left half-written. */
+int backup_run(conn *c, const char *dest, const backup_opts *o, lc_err *e);
+
+#endif
