@@ -48,6 +48,14 @@ void engine_set_mmap(engine *en, long long bytes);
  * it to read a CANCEL frame without threads. fn NULL removes it. */
 void engine_set_hook(engine *en, void (*fn)(void *ctx), void *ctx);
 
+/* For core modules only (snapshot.c): the sqlite3 handle, and a pinned
+ * read transaction on schema (BEGIN + a read, past the guard, which
+ * refuses BEGIN from users) that engine_unpin ends. */
+struct sqlite3;
+struct sqlite3 *engine_handle(engine *en);
+int engine_pin(engine *en, const char *schema, lc_err *e);
+void engine_unpin(engine *en);
+
 /* Change the per-statement time limit (ms; 0 = none). */
 void engine_set_timeout(engine *en, int timeout_ms);
 

@@ -221,6 +221,34 @@ void engine_set_mmap(engine *en, long long bytes)
 	}
 }
 
+struct sqlite3 *engine_handle(engine *en)
+{
+	return en->db;
+}
+
+int engine_pin(engine *en, const char *schema, lc_err *e)
+{
+	char *sql = sqlite3_mprintf("BEGIN; SELECT count(*) FROM \"%w\".sqlite_schema", schema);
+	en->g.open = 1;  /* our own transaction: the guard is for users' SQL */
+	int rc = sqlite3_exec(en->db, sql, 0, 0, 0);
+	en->g.open = 0;
+	sqlite3_free(sql);
+	if (rc != SQLITE_OK) {
+		lc_err_set(e, LC_ESQL, "cannot pin a read snapshot of %s: %s", schema, sqlite3_errmsg(en->db));
+		engine_unpin(en);
+		return -1;
+	}
+	return 0;
+}
+
+void engine_unpin(engine *en)
+{
+	en->g.open = 1;
+	if (!sqlite3_get_autocommit(en->db))
+		sqlite3_exec(en->db, "COMMIT", 0, 0, 0);
+	en->g.open = 0;
+}
+
 void engine_set_hook(engine *en, void (*fn)(void *ctx), void *ctx)
 {
 	en->hook = fn;
