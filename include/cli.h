@@ -30,6 +30,9 @@ typedef struct cli {
 	const char *orders;     /* orders table name */
 	int latest;             /* latest orders to show */
 	const char *agent;      /* --agent auto|upload|PATH */
+	int quiet;              /* backup: no progress bar */
+	const char *verify;     /* backup: quick (default) or full */
+	double max_rate;        /* backup: MB/s, 0 = unlimited */
 	ssh_args ssh;           /* -p -l -i -F -o */
 	int sudo;               /* --sudo */
 	int help, version;

@@ -8,6 +8,7 @@
 #define CONN_H
 
 #include "inspect.h"
+#include "pages.h"
 #include "lc.h"
 
 typedef struct conn conn;
@@ -31,6 +32,8 @@ typedef struct conn_ops {
 	/* schema name and path of database i (0 = main), owned by c */
 	int (*db)(conn *c, int i, const char **schema, const char **path);
 	int (*inspect)(conn *c, const inspect_opts *o, inspect_report **out, lc_err *e);
+	int (*backup)(conn *c, const backup_req *r, const snap_sink *sink, void *ctx, snap_result *res,
+		      char sha[65], lc_err *e);
 	void (*free)(conn *c);
 } conn_ops;
 
@@ -52,6 +55,11 @@ void conn_set_timeout(conn *c, int ms);
 int conn_ndb(conn *c);
 int conn_db(conn *c, int i, const char **schema, const char **path);
 void conn_free(conn *c);
+/* Take a consistent snapshot of one database of the target. The pages go
+ * to sink (a pull), or, with r->host_dest, the host writes and verifies the
+ * file itself and sha gets its SHA-256. */
+int conn_backup(conn *c, const backup_req *r, const snap_sink *sink, void *ctx, snap_result *res, char sha[65],
+		lc_err *e);
 /* Gather the store's facts (see inspect.h) on the target's host. *out is
  * owned by the caller (inspect_free). */
 int conn_inspect(conn *c, const inspect_opts *o, inspect_report **out, lc_err *e);

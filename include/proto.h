@@ -35,6 +35,8 @@ enum proto_type {
 	P_INSPECT = 4,   /* str orders_table, u32 latest, u32 stale_s, u8 openers */
 	P_CANCEL = 5,    /* (id = the request to cancel) */
 	P_BYE = 6,
+	P_BACKUP = 7,    /* str schema, u32 known_page_size, str known_hashes, f64 max_rate,
+	                    str host_dest ("" = send the pages), u8 full */
 	/* agent -> client */
 	P_COLUMNS = 16,  /* u16 n, n x str */
 	P_ROWS = 17,     /* u32 nrows, nrows x ncol values */
@@ -45,6 +47,11 @@ enum proto_type {
 	P_SECTION = 22,  /* str name, str absent, str note, u16 ncol, ncol x str */
 	P_LOG = 23,      /* str message for the operator */
 	P_STATUS = 24,   /* u8 code, str text: the agent's last frame before it exits */
+	P_BINFO = 25,    /* u32 page_size, u32 pages: a backup starts */
+	P_PAGES = 26,    /* u32 n, n x (u32 pgno, page_size bytes) */
+	P_PROGRESS = 27, /* u32 done, u32 total */
+	P_BDONE = 28,    /* u32 page_size, u32 pages, u32 sent, 32 bytes digest, f64 taken_at,
+	                    u64 pinned_ms, str sha256 of the file kept on the host ("" for a pull) */
 };
 
 /* A decoded frame; p points into the caller's buffer. */

@@ -43,6 +43,7 @@ static int o_str(cli *o, const char *name, const char *arg, lc_err *e)
 		{ "nullvalue", offsetof(cli, nullvalue) }, { "f", offsetof(cli, file) },
 		{ "file", offsetof(cli, file) }, { "keep", offsetof(cli, keep) },
 		{ "orders", offsetof(cli, orders) }, { "agent", offsetof(cli, agent) },
+		{ "verify", offsetof(cli, verify) },
 	};
 	(void)e;
 	for (size_t i = 0; i < sizeof slots / sizeof slots[0]; i++)
@@ -58,7 +59,7 @@ static int o_flag(cli *o, const char *name, const char *arg, lc_err *e)
 		{ "h", offsetof(cli, help) }, { "version", offsetof(cli, version) },
 		{ "V", offsetof(cli, version) }, { "no-tui", offsetof(cli, no_tui) },
 		{ "prometheus", offsetof(cli, prometheus) }, { "full", offsetof(cli, full) },
-		{ "sudo", offsetof(cli, sudo) },
+		{ "sudo", offsetof(cli, sudo) }, { "quiet", offsetof(cli, quiet) },
 		{ "readonly", 0 },
 	};
 	(void)arg;
@@ -81,6 +82,8 @@ static int o_num(cli *o, const char *name, const char *arg, lc_err *e)
 		o->watch = v < 1 ? 1 : (int)v;
 	else if (strcmp(name, "latest") == 0)
 		o->latest = (int)v;
+	else if (strcmp(name, "max-rate") == 0)
+		o->max_rate = v;
 	else
 		o->rate = (int)v;
 	return 0;
@@ -137,6 +140,9 @@ static const struct opt opts[] = {
 	{ "keep", "TABLES", "check: tables that must never lose rows (default orders)", o_str },
 	{ "orders", "TABLE", "stats/check: the orders table (default orders)", o_str },
 	{ "latest", "N", "stats: how many of the latest orders to list (default 10)", o_num },
+	{ "quiet", NULL, "backup: no progress bar (the summary line stays)", o_flag },
+	{ "verify", "MODE", "backup: quick (quick_check, default) or full (integrity_check)", o_str },
+	{ "max-rate", "MB", "backup: at most MB megabytes per second", o_num },
 	{ "no-tui", NULL, "demo: build the store and exit", o_flag },
 	{ "rate", "N", "demo: orders per second the load writer adds (default 20)", o_num },
 	{ "p", "PORT", "SSH port of the host", o_ssh },

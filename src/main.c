@@ -3,6 +3,7 @@
  * command: a one-liner or script (query), or demo. Commands still to come
  * (shell, stats, check, backup) say so in one sentence.
  */
+#include "backup.h"
 #include "cli.h"
 #include "conn.h"
 #include "demo.h"
@@ -147,6 +148,35 @@ static int cmd_check(const cli *o)
 	return with_conn(o, check_main);
 }
 
+static int backup_main(const cli *o, conn *c)
+{
+	backup_opts bo = { .quiet = o->quiet, .max_rate = o->max_rate };
+	lc_err e = { 0 };
+	if (o->verify && strcmp(o->verify, "quick") && strcmp(o->verify, "full"))
+		return usage("--verify takes quick or full");
+	bo.verify_full = o->verify && !strcmp(o->verify, "full");
+	if (backup_run(c, o->sql[0], &bo, &e) < 0)
+		return fail(e.code, e.msg);
+	return 0;
+}
+
+static int cmd_backup(const cli *o)
+{
+	if (o->nsql != 1)
+		return usage("backup takes a TARGET and a DEST");
+	lc_err e = { 0 };
+	conn *c;
+	conn_opts co = { o->timeout_ms >= 0 ? o->timeout_ms : DEFAULT_TIMEOUT_MS, o->agent, &o->ssh, o->sudo };
+	if (!o->target)
+		return usage("no TARGET given");
+	if (conn_open(o->target, &co, &c, &e) < 0)
+		return fail(e.code, e.msg);
+	catch_sigint();
+	int rc = backup_main(o, c);
+	conn_free(c);
+	return rc;
+}
+
 static int cmd_later(const cli *o)
 {
 	fprintf(stderr, "litecon: 'litecon %s' is not in this build yet (it has one-liners, scripts, stats, check and demo)\n", o->cmd);
@@ -162,7 +192,7 @@ static const struct command {
 	{ "shell", cmd_later },
 	{ "stats", cmd_stats },
 	{ "check", cmd_check },
-	{ "backup", cmd_later },
+	{ "backup", cmd_backup },
 };
 
 int main(int argc, char **argv)

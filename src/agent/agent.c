@@ -13,7 +13,9 @@
 #define _GNU_SOURCE
 #include "engine.h"
 #include "lc.h"
+#include "bfile.h"
 #include "probe.h"
+#include "snapshot.h"
 #include "proto.h"
 #include "sha256.h"
 #include "util.h"
@@ -340,6 +342,136 @@ static void r_inspect(uint32_t id, rd *r)
 	free(orders);
 }
 
+/* ---- BACKUP ---- */
+
+typedef struct bsink {
+	uint32_t id;
+	uint32_t page_size;
+	size_t at;          /* open PAGES frame in tx, or SIZE_MAX */
+	uint32_t n;         /* pages in it */
+	bfile *file;        /* a backup kept on the host, or NULL (a pull) */
+	lc_err *e;
+} bsink;
+
+static void close_pages(bsink *b)
+{
+	if (b->at == (size_t)-1)
+		return;
+	uint8_t *p = (uint8_t *)A.tx.p + b->at + PROTO_HEADER;
+	p[0] = (uint8_t)(b->n >> 24), p[1] = (uint8_t)(b->n >> 16), p[2] = (uint8_t)(b->n >> 8), p[3] = (uint8_t)b->n;
+	proto_end(&A.tx, b->at);
+	b->at = (size_t)-1;
+	flush();
+}
+
+static int b_begin(void *ctx, uint32_t page_size, uint32_t pages)
+{
+	bsink *b = ctx;
+	b->page_size = page_size;
+	if (b->file)
+		return bfile_begin(b->file, page_size, pages, b->e);
+	size_t at = proto_begin(&A.tx, P_BINFO, b->id);
+	proto_u32(&A.tx, page_size);
+	proto_u32(&A.tx, pages);
+	proto_end(&A.tx, at);
+	flush();
+	return 0;
+}
+
+static int b_page(void *ctx, uint32_t pgno, const uint8_t *data)
+{
+	bsink *b = ctx;
+	if (b->file)
+		return bfile_page(b->file, pgno, data, b->e);
+	if (b->at == (size_t)-1) {
+		b->at = proto_begin(&A.tx, P_PAGES, b->id);
+		proto_u32(&A.tx, 0);
+		b->n = 0;
+	}
+	proto_u32(&A.tx, pgno);
+	buf_add(&A.tx, data, b->page_size);
+	b->n++;
+	if (A.tx.len >= 4 * PROTO_BATCH)
+		close_pages(b);
+	return 0;
+}
+
+static void b_progress(void *ctx, uint32_t done, uint32_t total)
+{
+	bsink *b = ctx;
+	watch_input(NULL);  /* a CANCEL, or the client gone */
+	if (b->file)
+		return;
+	close_pages(b);
+	size_t at = proto_begin(&A.tx, P_PROGRESS, b->id);
+	proto_u32(&A.tx, done);
+	proto_u32(&A.tx, total);
+	proto_end(&A.tx, at);
+	flush();
+}
+
+static void send_bdone(uint32_t id, const snap_result *s, const char *sha)
+{
+	size_t at = proto_begin(&A.tx, P_BDONE, id);
+	proto_u32(&A.tx, s->page_size);
+	proto_u32(&A.tx, s->pages);
+	proto_u32(&A.tx, s->sent);
+	buf_add(&A.tx, s->digest, 32);
+	proto_f64(&A.tx, s->taken_at);
+	proto_u64(&A.tx, (uint64_t)s->pinned_ms);
+	proto_cstr(&A.tx, sha);
+	proto_end(&A.tx, at);
+	send_simple(P_END, id, 0, NULL);
+}
+
+static int run_backup(uint32_t id, const char *schema, const char *known, size_t nk, uint32_t kps, double rate,
+		      const char *dest, int full, lc_err *e)
+{
+	static const snap_sink sink = { b_begin, b_page, b_progress };
+	bsink b = { id, 0, (size_t)-1, 0, NULL, e };
+	snap_result s;
+	char sha[65] = "";
+	uint8_t *own = NULL;
+	uint32_t own_n = 0, own_ps = 0;
+	if (*dest) {  /* kept on the host: compare with the backup already there */
+		bfile_known(dest, &own_ps, &own, &own_n);
+		known = (const char *)own, nk = (size_t)own_n * SNAP_HASH, kps = own_ps;
+		if (bfile_open(dest, own_n > 0, &b.file, e) < 0) {
+			free(own);
+			return -1;
+		}
+	}
+	A.running = id;
+	int rc = snapshot_run(A.en, schema, (const uint8_t *)known, (uint32_t)(nk / SNAP_HASH), kps, rate, &sink, &b, &s, e);
+	A.running = 0;
+	close_pages(&b);
+	if (b.file)
+		rc = rc < 0 ? (bfile_abort(b.file), -1) : bfile_commit(b.file, s.digest, full, sha, e);
+	free(own);
+	if (rc == 0)
+		send_bdone(id, &s, sha);
+	return rc;
+}
+
+static void r_backup(uint32_t id, rd *r)
+{
+	const char *known;
+	size_t nk;
+	char *schema = rd_strdup(r);
+	uint32_t kps = rd_u32(r);
+	rd_str(r, &known, &nk);
+	double rate = rd_f64(r);
+	char *dest = rd_strdup(r);
+	int full = (int)rd_u8(r);
+	lc_err e = { 0 };
+	if (!schema || !dest || r->bad)
+		fail(id, &(lc_err){ LC_ECONNECT, "bad BACKUP request" });
+	else if (need_open(id) == 0 && run_backup(id, schema, known, nk, kps, rate, dest, full, &e) < 0)
+		fail(id, &e);
+	free(schema);
+	free(dest);
+}
+
 static void r_bye(uint32_t id, rd *r)
 {
 	(void)id;
@@ -353,7 +485,7 @@ static const struct {
 	void (*fn)(uint32_t id, rd *r);
 } handlers[] = {
 	{ P_HELLO, r_hello }, { P_OPEN, r_open }, { P_QUERY, r_query },
-	{ P_INSPECT, r_inspect }, { P_BYE, r_bye },
+	{ P_INSPECT, r_inspect }, { P_BACKUP, r_backup }, { P_BYE, r_bye },
 };
 
 static void dispatch(const frame *f)

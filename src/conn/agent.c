@@ -346,6 +346,114 @@ static int a_inspect(conn *c, const inspect_opts *o, inspect_report **out, lc_er
 	return 0;
 }
 
+/* ---- BACKUP ---- */
+
+typedef struct bstate {
+	const snap_sink *k;
+	void *ctx;
+	uint32_t page_size;
+	int stopped;
+} bstate;
+
+static int on_pages(aconn *a, bstate *b, uint32_t id, const frame *f, lc_err *e)
+{
+	rd r = rd_of(f);
+	uint32_t n = rd_u32(&r);
+	if (!b->page_size)
+		return bad_frame(a, f, e);
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t pgno = rd_u32(&r);
+		if (r.bad || r.n < b->page_size || pgno == 0)
+			return bad_frame(a, f, e);
+		if (!b->stopped && b->k->page(b->ctx, pgno, r.p)) {
+			b->stopped = 1;
+			if (!a->cancelled && send_cancel(a, id, e) < 0)
+				return -1;
+		}
+		r.p += b->page_size, r.n -= b->page_size;
+	}
+	return r.n ? bad_frame(a, f, e) : 0;
+}
+
+static int on_bdone(aconn *a, const frame *f, snap_result *res, char sha[65], lc_err *e)
+{
+	rd r = rd_of(f);
+	const char *s;
+	size_t n;
+	res->page_size = rd_u32(&r);
+	res->pages = rd_u32(&r);
+	res->sent = rd_u32(&r);
+	for (int i = 0; i < 32; i++)
+		res->digest[i] = (uint8_t)rd_u8(&r);
+	res->taken_at = rd_f64(&r);
+	res->pinned_ms = (long long)rd_u64(&r);
+	rd_str(&r, &s, &n);
+	if (r.bad || n > 64)
+		return bad_frame(a, f, e);
+	if (sha)
+		snprintf(sha, 65, "%.*s", (int)n, s);
+	return 0;
+}
+
+static int send_backup(aconn *a, uint32_t id, const backup_req *q, lc_err *e)
+{
+	buf b = { 0 };
+	size_t at = proto_begin(&b, P_BACKUP, id);
+	proto_cstr(&b, q->schema);
+	proto_u32(&b, q->known ? q->known_page_size : 0);
+	proto_str(&b, (const char *)q->known, q->known ? (size_t)q->nknown * SNAP_HASH : 0);
+	proto_f64(&b, q->max_rate);
+	proto_cstr(&b, q->host_dest);
+	proto_u8(&b, (unsigned)q->full);
+	proto_end(&b, at);
+	return send_buf(a, &b, e);
+}
+
+static int a_backup(conn *c, const backup_req *q, const snap_sink *k, void *ctx, snap_result *res, char sha[65],
+		    lc_err *e)
+{
+	aconn *a = (aconn *)c;
+	uint32_t id = ++a->next_id;
+	bstate b = { k, ctx, 0, 0 };
+	frame f;
+	int rc;
+	*e = (lc_err){ 0 };
+	if (a->dead)
+		return lc_err_set(e, LC_ECONNECT, "the connection to the helper was lost earlier");
+	a->cancelled = 0;
+	rc = send_backup(a, id, q, e);
+	while (rc == 0 && (rc = recv_frame(a, id, &f, e)) == 0) {
+		rd r = rd_of(&f);
+		if (f.type == P_BINFO) {
+			b.page_size = rd_u32(&r);
+			uint32_t pages = rd_u32(&r);
+			if (r.bad || b.page_size < 512 || b.page_size > 65536)
+				rc = bad_frame(a, &f, e);
+			else if (k && k->begin(ctx, b.page_size, pages))
+				b.stopped = 1;
+		} else if (f.type == P_PAGES) {
+			rc = k ? on_pages(a, &b, id, &f, e) : bad_frame(a, &f, e);
+		} else if (f.type == P_PROGRESS) {
+			uint32_t done = rd_u32(&r), total = rd_u32(&r);
+			if (k && k->progress && !r.bad)
+				k->progress(ctx, done, total);
+		} else if (f.type == P_BDONE) {
+			rc = on_bdone(a, &f, res, sha, e);
+		} else if (f.type == P_ERROR) {
+			rc = remote_error(&f, e);
+		} else if (f.type == P_END) {
+			break;
+		} else {
+			rc = bad_frame(a, &f, e);
+		}
+	}
+	if (rc == 0 && b.stopped)
+		rc = e->code ? -1 : lc_err_set(e, LC_EVERIFY, "the backup could not be written");
+	if (a->cancelled && e->code == LC_ECANCEL)
+		conn_interrupt();
+	return rc;
+}
+
 /* ---- the rest of the vtable ---- */
 
 static void a_set_timeout(conn *c, int ms)
@@ -386,7 +494,7 @@ static void a_free(conn *c)
 	free(a);
 }
 
-static const conn_ops agent_ops = { "agent", a_exec, a_set_timeout, a_ndb, a_db, a_inspect, a_free };
+static const conn_ops agent_ops = { "agent", a_exec, a_set_timeout, a_ndb, a_db, a_inspect, a_backup, a_free };
 
 /* Skip to the agent's magic; what came before is shell noise. */
 static int sync_magic(aconn *a, lc_err *e)

@@ -125,6 +125,12 @@ int conn_db(conn *c, int i, const char **schema, const char **path)
 	return c->ops->db(c, i, schema, path);
 }
 
+int conn_backup(conn *c, const backup_req *r, const snap_sink *sink, void *ctx, snap_result *res, char sha[65],
+		lc_err *e)
+{
+	return c->ops->backup(c, r, sink, ctx, res, sha, e);
+}
+
 int conn_inspect(conn *c, const inspect_opts *o, inspect_report **out, lc_err *e)
 {
 	return c->ops->inspect(c, o, out, e);

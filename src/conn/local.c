@@ -5,6 +5,7 @@
 #include "conn.h"
 #include "engine.h"
 #include "probe.h"
+#include "snapshot.h"
 #include "util.h"
 
 #include <stdlib.h>
@@ -44,13 +45,23 @@ static int l_inspect(conn *c, const inspect_opts *o, inspect_report **out, lc_er
 	return probe_run(((local *)c)->en, o, out, e);
 }
 
+static int l_backup(conn *c, const backup_req *r, const snap_sink *sink, void *ctx, snap_result *res, char sha[65],
+		    lc_err *e)
+{
+	engine *en = ((local *)c)->en;
+	if (r->host_dest)
+		return lc_err_set(e, LC_EUSAGE, "a host:/path destination needs a remote target; give a local path");
+	(void)sha;
+	return snapshot_run(en, r->schema, r->known, r->nknown, r->known_page_size, r->max_rate, sink, ctx, res, e);
+}
+
 static void l_free(conn *c)
 {
 	engine_free(((local *)c)->en);
 	free(c);
 }
 
-static const conn_ops local_ops = { "local", l_exec, l_set_timeout, l_ndb, l_db, l_inspect, l_free };
+static const conn_ops local_ops = { "local", l_exec, l_set_timeout, l_ndb, l_db, l_inspect, l_backup, l_free };
 
 int conn_local_open(const char *path, const conn_opts *o, conn **out, lc_err *e)
 {

@@ -14,7 +14,8 @@ static const struct {
 	{ P_HELLO, "HELLO" }, { P_OPEN, "OPEN" }, { P_QUERY, "QUERY" }, { P_INSPECT, "INSPECT" },
 	{ P_CANCEL, "CANCEL" }, { P_BYE, "BYE" }, { P_COLUMNS, "COLUMNS" }, { P_ROWS, "ROWS" },
 	{ P_DONE, "DONE" }, { P_ERROR, "ERROR" }, { P_END, "END" }, { P_DBS, "DBS" },
-	{ P_SECTION, "SECTION" }, { P_LOG, "LOG" }, { P_STATUS, "STATUS" },
+	{ P_SECTION, "SECTION" }, { P_LOG, "LOG" }, { P_STATUS, "STATUS" }, { P_BACKUP, "BACKUP" },
+	{ P_BINFO, "BINFO" }, { P_PAGES, "PAGES" }, { P_PROGRESS, "PROGRESS" }, { P_BDONE, "BDONE" },
 };
 
 const char *proto_name(int type)

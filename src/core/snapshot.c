@@ -209,8 +209,8 @@ static int copy_pages(copy *c, sqlite3_backup *b, uint32_t pages, lc_err *e)
 	return 0;
 }
 
-int snapshot_run(engine *en, const char *schema, const uint8_t *known, uint32_t nknown, double max_rate,
-		 const snap_sink *sink, void *ctx, snap_result *res, lc_err *e)
+int snapshot_run(engine *en, const char *schema, const uint8_t *known, uint32_t nknown, uint32_t known_page_size,
+		 double max_rate, const snap_sink *sink, void *ctx, snap_result *res, lc_err *e)
 {
 	copy *c = xcalloc(1, sizeof *c);
 	sqlite3 *src = engine_handle(en), *dst = NULL;
@@ -230,6 +230,8 @@ int snapshot_run(engine *en, const char *schema, const uint8_t *known, uint32_t 
 		lc_err_set(e, LC_ESQL, "cannot read the size of %s: %s", schema, sqlite3_errmsg(src));
 		goto unpin;
 	}
+	if (known_page_size != c->page_size)
+		c->known = NULL, c->nknown = 0;  /* another page size: every page differs */
 	cur = c;
 	char *cfg = sqlite3_mprintf("PRAGMA page_size=%u; PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; "
 				    "PRAGMA cache_size=16", c->page_size);

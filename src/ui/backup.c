@@ -1,10 +1,261 @@
 /*
- * backup.c: `litecon backup` (in progress: see include/backup.h).
+ * backup.c: `litecon backup TARGET DEST` (also the shell's .backup and the
+ * TUI's backup action). For each database of the target: read the page
+ * hashes of the backup already at DEST (incremental), take a pinned
+ * snapshot through conn_backup, write DEST.partial, verify and rename; a
+ * store directory also gets manifest.json. Or, for host:/path, the helper
+ * writes and verifies the backup on the host itself.
  */
+#define _GNU_SOURCE
 #include "backup.h"
+#include "bfile.h"
+#include "target.h"
+#include "textesc.h"
+#include "util.h"
+
+#include <errno.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+typedef struct job {
+	const backup_opts *o;
+	bfile *f;
+	lc_err *e;
+	const char *schema;
+	uint32_t page_size, done, total;
+	long long t0, drawn;
+	int bar;                 /* draw a progress bar */
+} job;
+
+static int j_begin(void *ctx, uint32_t page_size, uint32_t pages)
+{
+	job *j = ctx;
+	j->page_size = page_size;
+	j->total = pages;
+	return j->f ? bfile_begin(j->f, page_size, pages, j->e) : 0;
+}
+
+static int j_page(void *ctx, uint32_t pgno, const uint8_t *data)
+{
+	job *j = ctx;
+	return bfile_page(j->f, pgno, data, j->e);
+}
+
+static void draw(job *j, int last)
+{
+	double s = (now_ms() - j->t0) / 1000.0, mb = (double)j->done * j->page_size / 1e6;
+	double rate = s > 0 ? mb / s : 0, eta = rate > 0 ? ((double)j->total * j->page_size / 1e6 - mb) / rate : 0;
+	int width = 30, fill = j->total ? (int)((double)j->done / j->total * width) : width;
+	fprintf(stderr, "\r  %-8.8s [%.*s%*s] %u/%u pages  %.1f MB/s  ETA %d:%02d%s", j->schema, fill,
+		"==============================", width - fill, "", j->done, j->total, rate, (int)eta / 60, (int)eta % 60,
+		last ? "\n" : "");
+	fflush(stderr);
+}
+
+static void j_progress(void *ctx, uint32_t done, uint32_t total)
+{
+	job *j = ctx;
+	j->done = done, j->total = total;
+	if (j->bar && (now_ms() - j->drawn >= 100 || done == total)) {
+		j->drawn = now_ms();
+		draw(j, 0);
+	}
+}
+
+static const snap_sink sink = { j_begin, j_page, j_progress };
+
+static void human(char *out, size_t n, double bytes)
+{
+	static const char *const u[] = { "B", "KiB", "MiB", "GiB" };
+	int i = 0;
+	while (bytes >= 1024 && i < 3)
+		bytes /= 1024, i++;
+	snprintf(out, n, i ? "%.1f %s" : "%.0f %s", bytes, u[i]);
+}
+
+static void summary(const job *j, const snap_result *r, const char *dest, int full)
+{
+	char size[32], wire[32];
+	buf d = { 0 };
+	human(size, sizeof size, (double)r->pages * r->page_size);
+	human(wire, sizeof wire, (double)r->sent * r->page_size);
+	esc_display(&d, dest, strlen(dest), 0);
+	fprintf(stderr, "litecon: backup of %s: %u pages (%s), %u sent (%s on the wire), %.1f s, verified (%s, SHA-256) -> %s\n",
+		j->schema, r->pages, size, r->sent, wire, (now_ms() - j->t0) / 1000.0,
+		full ? "integrity_check" : "quick_check", d.p);
+	if (r->pinned_ms > 10000)
+		fprintf(stderr, "litecon: note: the backup held a read snapshot of %s for %.1f s; checkpoints waited and "
+				"the WAL may have grown meanwhile (see litecon stats)\n", j->schema, r->pinned_ms / 1000.0);
+	buf_free(&d);
+}
+
+/* One database to a local file. sha gets the file's SHA-256. */
+static int pull_one(conn *c, const char *schema, const char *dest, const backup_opts *o, snap_result *r, char sha[65],
+		    lc_err *e)
+{
+	job j = { .o = o, .e = e, .schema = schema, .t0 = now_ms(), .bar = !o->quiet && isatty(2) };
+	uint8_t *known = NULL;
+	uint32_t kps = 0, nk = 0;
+	bfile_known(dest, &kps, &known, &nk);
+	backup_req q = { .schema = schema, .known = known, .nknown = nk, .known_page_size = kps,
+			 .max_rate = o->max_rate * 1e6, .full = o->verify_full };
+	int rc = bfile_open(dest, nk > 0, &j.f, e);
+	if (rc == 0)
+		rc = conn_backup(c, &q, &sink, &j, r, NULL, e);
+	if (j.bar && j.total)
+		draw(&j, 1);
+	if (rc == 0)
+		rc = bfile_commit(j.f, r->digest, o->verify_full, sha, e);
+	else
+		bfile_abort(j.f);
+	free(known);
+	if (rc == 0)
+		summary(&j, r, dest, o->verify_full);
+	return rc;
+}
+
+static void json_str(FILE *f, const char *s)
+{
+	buf b = { 0 };
+	esc_json(&b, s, strlen(s));
+	fprintf(f, "\"%s\"", b.p ? b.p : "");
+	buf_free(&b);
+}
+
+/* manifest.json of a store backup, written atomically. */
+static int manifest(const char *dir, char **names, char **schemas, snap_result *rs, char (*shas)[65], int n, lc_err *e)
+{
+	char *path = xasprintf("%s/manifest.json", dir), *tmp = xasprintf("%s.partial", path);
+	FILE *f = fopen(tmp, "we");
+	int rc = 0;
+	if (!f) {
+		rc = lc_err_set(e, LC_EVERIFY, "cannot write %s: %s", tmp, strerror(errno));
+		goto out;
+	}
+	fprintf(f, "{\"litecon\":\"%s\",\"files\":[", LC_VERSION);
+	for (int i = 0; i < n; i++) {
+		char when[32];
+		time_t t = (time_t)rs[i].taken_at;
+		strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", gmtime(&t));
+		fprintf(f, "%s\n {\"name\":", i ? "," : "");
+		json_str(f, names[i]);
+		fprintf(f, ",\"schema\":");
+		json_str(f, schemas[i]);
+		fprintf(f, ",\"snapshot_at\":\"%s\",\"page_size\":%u,\"page_count\":%u,\"size\":%llu,\"sha256\":\"%s\"}", when,
+			rs[i].page_size, rs[i].pages, (unsigned long long)rs[i].pages * rs[i].page_size, shas[i]);
+	}
+	fprintf(f, "\n]}\n");
+	if (fflush(f) != 0 || fsync(fileno(f)) != 0)
+		rc = lc_err_set(e, LC_EVERIFY, "cannot write %s: %s", tmp, strerror(errno));
+	fclose(f);
+	if (rc == 0 && rename(tmp, path) < 0)
+		rc = lc_err_set(e, LC_EVERIFY, "cannot rename %s: %s", tmp, strerror(errno));
+	if (rc < 0)
+		unlink(tmp);
+out:
+	free(path), free(tmp);
+	return rc;
+}
+
+static char *base_of(const char *path)
+{
+	char *d = xstrdup(path), *b = xstrdup(basename(d));
+	free(d);
+	return b;
+}
+
+/* Where database i goes: DEST itself for one database (or DEST/name when
+ * DEST is a directory); DEST/name for a store. */
+static char *dest_for(const char *dest, const char *path, int store)
+{
+	struct stat st;
+	char *name = base_of(path), *out;
+	if (store || (stat(dest, &st) == 0 && S_ISDIR(st.st_mode)))
+		out = xasprintf("%s/%s", dest, name);
+	else
+		out = xstrdup(dest);
+	free(name);
+	return out;
+}
+
+/* host:/path DEST: the path on the target's host, or NULL for a local DEST. */
+static char *host_path(const char *dest)
+{
+	target t;
+	lc_err e;
+	char *p = NULL;
+	if (target_parse(dest, &t, &e) == 0 && t.kind == TARGET_SSH)
+		p = xstrdup(t.path);
+	target_clear(&t);
+	return p;
+}
+
+static int kept_on_host(conn *c, const char *hpath, const backup_opts *o, lc_err *e)
+{
+	int n = conn_ndb(c), rc = 0;
+	if (strcmp(c->ops->kind, "agent") != 0)
+		return lc_err_set(e, LC_EUSAGE, "a host:/path destination is for remote targets; give a local path");
+	for (int i = 0; i < n && rc == 0; i++) {
+		const char *schema, *path;
+		snap_result r;
+		char sha[65] = "";
+		conn_db(c, i, &schema, &path);
+		char *name = base_of(path), *dest = n > 1 ? xasprintf("%s/%s", hpath, name) : xstrdup(hpath);
+		job j = { .o = o, .e = e, .schema = schema, .t0 = now_ms() };
+		backup_req q = { .schema = schema, .max_rate = o->max_rate * 1e6, .host_dest = dest, .full = o->verify_full };
+		rc = conn_backup(c, &q, NULL, NULL, &r, sha, e);
+		if (rc == 0) {
+			char *where = xasprintf("%s (on the host, sha256 %.16s...)", dest, sha);
+			summary(&j, &r, where, o->verify_full);
+			free(where);
+		}
+		free(name), free(dest);
+	}
+	return rc;
+}
+
+static int make_dir(const char *dir, lc_err *e)
+{
+	struct stat st;
+	if (stat(dir, &st) == 0)
+		return S_ISDIR(st.st_mode) ? 0 : lc_err_set(e, LC_EUSAGE, "%s is a file; a store backs up into a directory", dir);
+	if (mkdir(dir, 0700) < 0)
+		return lc_err_set(e, LC_EVERIFY, "cannot create %s: %s", dir, strerror(errno));
+	return 0;
+}
 
 int backup_run(conn *c, const char *dest, const backup_opts *o, lc_err *e)
 {
-	(void)c, (void)dest, (void)o;
-	return lc_err_set(e, LC_EUSAGE, "backups are not in this build yet");
+	int n = conn_ndb(c), rc = 0;
+	char *hpath = host_path(dest);
+	if (hpath) {
+		rc = kept_on_host(c, hpath, o, e);
+		free(hpath);
+		return rc;
+	}
+	if (n > 1 && make_dir(dest, e) < 0)
+		return -1;
+	char **names = xcalloc((size_t)n, sizeof *names), **schemas = xcalloc((size_t)n, sizeof *schemas);
+	snap_result *rs = xcalloc((size_t)n, sizeof *rs);
+	char (*shas)[65] = xcalloc((size_t)n, sizeof *shas);
+	for (int i = 0; i < n && rc == 0; i++) {
+		const char *schema, *path;
+		conn_db(c, i, &schema, &path);
+		char *to = dest_for(dest, path, n > 1);
+		names[i] = base_of(to);
+		schemas[i] = xstrdup(schema);
+		rc = pull_one(c, schema, to, o, &rs[i], shas[i], e);
+		free(to);
+	}
+	if (rc == 0 && n > 1)
+		rc = manifest(dest, names, schemas, rs, shas, n, e);
+	for (int i = 0; i < n; i++)
+		free(names[i]), free(schemas[i]);
+	free(names), free(schemas), free(rs), free(shas);
+	return rc;
 }
