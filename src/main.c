@@ -172,6 +172,7 @@ static int cmd_backup(const cli *o)
 	if (conn_open(o->target, &co, &c, &e) < 0)
 		return fail(e.code, e.msg);
 	catch_sigint();
+	signal(SIGXFSZ, SIG_IGN);  /* a file size limit is a write error, not death */
 	int rc = backup_main(o, c);
 	conn_free(c);
 	return rc;

@@ -78,16 +78,16 @@ static void human(char *out, size_t n, double bytes)
 	snprintf(out, n, i ? "%.1f %s" : "%.0f %s", bytes, u[i]);
 }
 
-static void summary(const job *j, const snap_result *r, const char *dest, int full)
+static void summary(const job *j, const snap_result *r, const char *dest, int full, int on_host)
 {
 	char size[32], wire[32];
 	buf d = { 0 };
 	human(size, sizeof size, (double)r->pages * r->page_size);
 	human(wire, sizeof wire, (double)r->sent * r->page_size);
 	esc_display(&d, dest, strlen(dest), 0);
-	fprintf(stderr, "litecon: backup of %s: %u pages (%s), %u sent (%s on the wire), %.1f s, verified (%s, SHA-256) -> %s\n",
-		j->schema, r->pages, size, r->sent, wire, (now_ms() - j->t0) / 1000.0,
-		full ? "integrity_check" : "quick_check", d.p);
+	fprintf(stderr, "litecon: backup of %s: %u pages (%s), %u %s (%s), %.1f s, verified (%s, SHA-256) -> %s\n",
+		j->schema, r->pages, size, r->sent, on_host ? "written on the host" : "sent over the wire", wire,
+		(now_ms() - j->t0) / 1000.0, full ? "integrity_check" : "quick_check", d.p);
 	if (r->pinned_ms > 10000)
 		fprintf(stderr, "litecon: note: the backup held a read snapshot of %s for %.1f s; checkpoints waited and "
 				"the WAL may have grown meanwhile (see litecon stats)\n", j->schema, r->pinned_ms / 1000.0);
@@ -115,7 +115,7 @@ static int pull_one(conn *c, const char *schema, const char *dest, const backup_
 		bfile_abort(j.f);
 	free(known);
 	if (rc == 0)
-		summary(&j, r, dest, o->verify_full);
+		summary(&j, r, dest, o->verify_full, 0);
 	return rc;
 }
 
@@ -211,7 +211,7 @@ static int kept_on_host(conn *c, const char *hpath, const backup_opts *o, lc_err
 		rc = conn_backup(c, &q, NULL, NULL, &r, sha, e);
 		if (rc == 0) {
 			char *where = xasprintf("%s (on the host, sha256 %.16s...)", dest, sha);
-			summary(&j, &r, where, o->verify_full);
+			summary(&j, &r, where, o->verify_full, 1);
 			free(where);
 		}
 		free(name), free(dest);
