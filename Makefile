@@ -14,9 +14,10 @@ WARN    := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes \
            -Wmissing-prototypes -Wwrite-strings -Wno-format-nonliteral -Wvla
 OPT     ?= -O2 -g
 CFLAGS  ?= $(OPT)
-CFLAGS  += -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) -Iinclude -MMD -MP
+CFLAGS  += -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) -Iinclude -MMD -MP -DLC_OPENSSL
 PKG_CFLAGS := $(shell pkg-config --cflags sqlite3 libssh2 libcrypto 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs sqlite3 libssh2 libcrypto 2>/dev/null)
+RL_LIBS    := $(shell pkg-config --libs readline 2>/dev/null || echo -lreadline)
 ifneq ($(SANITIZE),)
   CFLAGS  += -fsanitize=$(SANITIZE) -fno-sanitize-recover=all -fno-omit-frame-pointer
   LDFLAGS += -fsanitize=$(SANITIZE)
@@ -28,7 +29,8 @@ CORE_SRC  := src/util.c src/core/engine.c src/core/guard.c src/core/store.c src/
 CLIENT_SRC := src/main.c src/cli.c src/conn/conn.c src/conn/local.c src/conn/target.c \
               src/conn/agent.c src/conn/stream_fd.c src/conn/config.c \
               src/ui/render.c src/ui/grid.c src/ui/textesc.c src/ui/session.c src/ui/dot.c \
-              src/ui/demo.c src/ui/stats.c src/ui/stats_prom.c src/ui/check.c src/ui/backup.c
+              src/ui/demo.c src/ui/stats.c src/ui/stats_prom.c src/ui/check.c src/ui/backup.c \
+              src/ui/shell.c src/ui/shell_complete.c src/ui/shell_pager.c
 CLIENT_SRC += src/ssh/config.c src/ssh/knownhosts.c src/ssh/auth.c src/ssh/session.c src/ssh/remote.c
 AGENT_SRC := src/agent/agent.c
 LOAD_SRC  := $(wildcard src/load/*.c)
@@ -45,12 +47,12 @@ $(BUILD)/obj/%.o: %.c | deps-build
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -c $< -o $@
 
 $(BUILD)/litecon: $(CLIENT_OBJ) $(CORE_OBJ)
-	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(RL_LIBS) -lm
 
 # The helper: static, stripped, no sanitizer (it runs on other hosts).
 $(BUILD)/litecon-agent: $(AGENT_SRC) $(CORE_SRC) | deps-build
 	@mkdir -p $(dir $@)
-	$(CC) -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) -Iinclude -Os -ffunction-sections -fdata-sections \
+	$(CC) -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) -Iinclude -O2 -ffunction-sections -fdata-sections \
 	  -static -Wl,--gc-sections -s -o $@ $^ -l:libsqlite3.a -lm -lpthread -ldl 2>&1 | \
 	  { grep -v -e "statically linked applications requires at runtime" -e "in function .unixDlOpen" || true; }
 	@test -x $@
@@ -59,7 +61,7 @@ $(BUILD)/litecon-load: $(call obj,$(LOAD_SRC))
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
 
 $(BUILD)/unit: $(call obj,$(UNIT_SRC)) $(filter-out $(BUILD)/obj/src/main.o,$(CLIENT_OBJ)) $(CORE_OBJ)
-	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(RL_LIBS) -lm
 
 # System packages (apt-get when root, sudo otherwise; a clear list elsewhere).
 deps-build:

@@ -15,13 +15,15 @@
 
 typedef struct bfile bfile;
 
-/* Start writing dest. incremental: begin from a copy of the current dest.
- * -1 with e (LC_EVERIFY: cannot write there). */
-int bfile_open(const char *dest, int incremental, bfile **out, lc_err *e);
+/* Start writing dest. With known hashes (bfile_known of dest): begin from
+ * a copy of the current dest, whose pages they describe. -1 with e
+ * (LC_EVERIFY: cannot write there). */
+int bfile_open(const char *dest, const uint8_t *known, uint32_t nknown, uint32_t known_ps, bfile **out, lc_err *e);
 int bfile_begin(bfile *f, uint32_t page_size, uint32_t pages, lc_err *e);
 int bfile_page(bfile *f, uint32_t pgno, const uint8_t *data, lc_err *e);
 /* Finish and verify against digest (snapshot_run's). full: integrity_check.
- * sha gets the file's SHA-256 (hex). Frees f. -1 with e (LC_EVERIFY). */
+ * sha, when not NULL, gets the file's SHA-256 (hex; costs a read of the
+ * file). Frees f. -1 with e (LC_EVERIFY). */
 int bfile_commit(bfile *f, const uint8_t digest[32], int full, char sha[65], lc_err *e);
 /* Give up: remove the .partial, free f. NULL is fine. */
 void bfile_abort(bfile *f);

@@ -24,7 +24,7 @@ typedef struct snap_sink {
 typedef struct snap_result {
 	uint32_t page_size, pages;    /* of the snapshot */
 	uint32_t sent;                /* pages passed to the sink */
-	uint8_t digest[32];           /* SHA-256 over the pages' SHA-256s, pages 1..pages */
+	uint8_t digest[32];           /* SHA-256 over the pages' short SHA-256s, pages 1..pages */
 	double taken_at;              /* unix time the snapshot was pinned */
 	long long pinned_ms;          /* how long the read snapshot was held */
 } snap_result;

@@ -8,12 +8,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#ifdef LC_OPENSSL
+/* The client links libcrypto anyway (libssh2): its SHA-256 uses the CPU's
+ * SHA instructions. The static helper keeps the portable code below. */
+#define OPENSSL_SUPPRESS_DEPRECATED
+#include <openssl/sha.h>
+typedef SHA256_CTX sha256;
+#else
 typedef struct sha256 {
 	uint32_t h[8];
 	uint64_t len;         /* bytes hashed so far */
 	uint8_t blk[64];
 	size_t used;          /* bytes in blk */
 } sha256;
+#endif
 
 void sha256_init(sha256 *s);
 void sha256_add(sha256 *s, const void *p, size_t n);

@@ -24,6 +24,11 @@
 int snapshot_run(engine *en, const char *schema, const uint8_t *known, uint32_t nknown, uint32_t known_page_size,
 		 double max_rate, const snap_sink *sink, void *ctx, snap_result *res, lc_err *e);
 
+/* The short hash of one page, and the digest of a list of them (pages
+ * past n, or all-zero entries, count as zero pages). */
+void snap_page_hash(const uint8_t *page, uint32_t page_size, uint8_t out[SNAP_HASH]);
+void snap_digest(const uint8_t *hashes, uint32_t n, uint32_t pages, uint32_t page_size, uint8_t out[32]);
+
 /* The digest of a file as snapshot_run computes it (SHA-256 over the
  * SHA-256 of each page_size page) and, if file_sha is not NULL, the plain
  * SHA-256 of the whole file (hex). The short per-page hashes go to *hashes

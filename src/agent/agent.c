@@ -436,7 +436,7 @@ static int run_backup(uint32_t id, const char *schema, const char *known, size_t
 	if (*dest) {  /* kept on the host: compare with the backup already there */
 		bfile_known(dest, &own_ps, &own, &own_n);
 		known = (const char *)own, nk = (size_t)own_n * SNAP_HASH, kps = own_ps;
-		if (bfile_open(dest, own_n > 0, &b.file, e) < 0) {
+		if (bfile_open(dest, own, own_n, own_ps, &b.file, e) < 0) {
 			free(own);
 			return -1;
 		}

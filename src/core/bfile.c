@@ -20,6 +20,9 @@ struct bfile {
 	char *dest, *partial;   /* owned */
 	int fd;
 	uint32_t page_size, pages;
+	uint8_t *hash;          /* owned: SNAP_HASH per page, as the file will hold them */
+	uint32_t nhash;
+	uint32_t known_ps;      /* page size the initial hashes are for */
 };
 
 static int fail(bfile *f, lc_err *e, const char *what)
@@ -28,6 +31,7 @@ static int fail(bfile *f, lc_err *e, const char *what)
 			  f->dest);
 }
 
+/* Copy the earlier backup into the .partial (in the kernel when it can). */
 static int copy_file(const char *from, int to)
 {
 	char chunk[1 << 16];
@@ -35,18 +39,22 @@ static int copy_file(const char *from, int to)
 	int in = open(from, O_RDONLY | O_CLOEXEC);
 	if (in < 0)
 		return errno == ENOENT ? 0 : -1;
-	while ((n = read(in, chunk, sizeof chunk)) > 0)
-		if (write(to, chunk, (size_t)n) != n) {
-			n = -1;
-			break;
-		}
+	while ((n = copy_file_range(in, NULL, to, NULL, 1 << 30, 0)) > 0)
+		;
+	if (n < 0 && (errno == EXDEV || errno == ENOSYS || errno == EINVAL))
+		while ((n = read(in, chunk, sizeof chunk)) > 0)
+			if (write(to, chunk, (size_t)n) != n) {
+				n = -1;
+				break;
+			}
 	close(in);
 	return n < 0 ? -1 : 0;
 }
 
-int bfile_open(const char *dest, int incremental, bfile **out, lc_err *e)
+int bfile_open(const char *dest, const uint8_t *known, uint32_t nknown, uint32_t known_ps, bfile **out, lc_err *e)
 {
 	bfile *f = xcalloc(1, sizeof *f);
+	int incremental = known && nknown;
 	f->dest = xstrdup(dest);
 	f->partial = xasprintf("%s.partial", dest);
 	*out = NULL;
@@ -61,6 +69,12 @@ int bfile_open(const char *dest, int incremental, bfile **out, lc_err *e)
 		bfile_abort(f);
 		return -1;
 	}
+	if (incremental) {
+		f->hash = xmalloc((size_t)nknown * SNAP_HASH);
+		memcpy(f->hash, known, (size_t)nknown * SNAP_HASH);
+		f->nhash = nknown;
+		f->known_ps = known_ps;
+	}
 	*out = f;
 	return 0;
 }
@@ -70,12 +84,24 @@ int bfile_begin(bfile *f, uint32_t page_size, uint32_t pages, lc_err *e)
 	(void)e;
 	f->page_size = page_size;
 	f->pages = pages;
+	if (f->known_ps != page_size)
+		f->nhash = 0;  /* the earlier backup's hashes are for another page size */
+	size_t n = (size_t)(pages > f->nhash ? pages : f->nhash) + 1;
+	f->hash = xrealloc(f->hash, n * SNAP_HASH);
+	memset(f->hash + (size_t)f->nhash * SNAP_HASH, 0, (n - f->nhash) * SNAP_HASH);
+	f->nhash = (uint32_t)n;
 	return 0;
 }
 
 int bfile_page(bfile *f, uint32_t pgno, const uint8_t *data, lc_err *e)
 {
 	off_t off = (off_t)(pgno - 1) * f->page_size;
+	if (pgno > f->nhash) {
+		f->hash = xrealloc(f->hash, (size_t)(pgno + 1024) * SNAP_HASH);
+		memset(f->hash + (size_t)f->nhash * SNAP_HASH, 0, (size_t)(pgno + 1024 - f->nhash) * SNAP_HASH);
+		f->nhash = pgno + 1024;
+	}
+	snap_page_hash(data, f->page_size, f->hash + (size_t)(pgno - 1) * SNAP_HASH);
 	for (size_t done = 0; done < f->page_size;) {
 		ssize_t n = pwrite(f->fd, data + done, f->page_size - done, off + (off_t)done);
 		if (n <= 0)
@@ -131,7 +157,13 @@ int bfile_commit(bfile *f, const uint8_t digest[32], int full, char sha[65], lc_
 		fail(f, e, "finish");
 		goto out;
 	}
-	if (snapshot_digest_file(f->partial, f->page_size, got, sha, NULL, NULL) < 0 || memcmp(got, digest, 32) != 0) {
+	/* The pages written, and the earlier backup's for the rest: no re-read.
+	 * A file SHA-256 (manifests) does need one. */
+	snap_digest(f->hash, f->nhash, f->pages, f->page_size, got);
+	uint8_t whole[32];
+	if (sha && snapshot_digest_file(f->partial, f->page_size, whole, sha, NULL, NULL) < 0)
+		memset(got, 0, sizeof got);
+	if (memcmp(got, digest, 32) != 0) {
 		lc_err_set(e, LC_EVERIFY, "the backup's pages do not match the SHA-256 digest of the snapshot; %s was left "
 			   "as it was", f->dest);
 		goto out;
@@ -150,7 +182,7 @@ out:
 		return -1;
 	}
 	close(f->fd);
-	free(f->dest), free(f->partial), free(f);
+	free(f->dest), free(f->partial), free(f->hash), free(f);
 	return 0;
 }
 
@@ -160,7 +192,7 @@ void bfile_abort(bfile *f)
 		return;
 	close(f->fd);
 	unlink(f->partial);
-	free(f->dest), free(f->partial), free(f);
+	free(f->dest), free(f->partial), free(f->hash), free(f);
 }
 
 void bfile_known(const char *path, uint32_t *page_size, uint8_t **hashes, uint32_t *n)

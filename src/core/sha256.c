@@ -8,6 +8,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#ifdef LC_OPENSSL
+void sha256_init(sha256 *s) { SHA256_Init(s); }
+void sha256_add(sha256 *s, const void *p, size_t n) { SHA256_Update(s, p, n); }
+void sha256_done(sha256 *s, uint8_t out[32]) { SHA256_Final(out, s); }
+#else
 static const uint32_t K[64] = {
 	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
 	0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
@@ -81,6 +86,8 @@ void sha256_done(sha256 *s, uint8_t out[32])
 		for (int j = 0; j < 4; j++)
 			out[4 * i + j] = (uint8_t)(s->h[i] >> (24 - 8 * j));
 }
+
+#endif
 
 void sha256_hex(const uint8_t d[32], char out[65])
 {

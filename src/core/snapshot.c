@@ -171,21 +171,38 @@ static int int_pragma(sqlite3 *db, const char *schema, const char *name, uint32_
 	return rc;
 }
 
-static void finish_digest(copy *c, uint32_t pages, uint8_t out[32])
+void snap_page_hash(const uint8_t *page, uint32_t page_size, uint8_t out[SNAP_HASH])
 {
-	uint8_t *zero = xcalloc(1, c->page_size), zh[32];
-	sha256 h, z;
-	sha256_init(&z);
-	sha256_add(&z, zero, c->page_size);
-	sha256_done(&z, zh);
+	uint8_t d[32];
+	sha256 h;
+	sha256_init(&h);
+	sha256_add(&h, page, page_size);
+	sha256_done(&h, d);
+	memcpy(out, d, SNAP_HASH);
+}
+
+void snap_digest(const uint8_t *hashes, uint32_t n, uint32_t pages, uint32_t page_size, uint8_t out[32])
+{
+	static const uint8_t none[SNAP_HASH];
+	uint8_t *zero = xcalloc(1, page_size), zh[SNAP_HASH];
+	sha256 h;
+	snap_page_hash(zero, page_size, zh);
 	free(zero);
 	sha256_init(&h);
 	for (uint32_t i = 0; i < pages; i++) {
-		static const uint8_t none[32];
-		const uint8_t *p = i < c->nsha ? c->sha[i] : none;
-		sha256_add(&h, memcmp(p, none, 32) ? p : zh, 32);  /* never written: a zero page */
+		const uint8_t *p = i < n ? hashes + (size_t)i * SNAP_HASH : none;
+		sha256_add(&h, memcmp(p, none, SNAP_HASH) ? p : zh, SNAP_HASH);  /* never written: a zero page */
 	}
 	sha256_done(&h, out);
+}
+
+static void finish_digest(copy *c, uint32_t pages, uint8_t out[32])
+{
+	uint8_t *flat = xcalloc((size_t)c->nsha + 1, SNAP_HASH);
+	for (uint32_t i = 0; i < c->nsha; i++)
+		memcpy(flat + (size_t)i * SNAP_HASH, c->sha[i], SNAP_HASH);
+	snap_digest(flat, c->nsha, pages, c->page_size, out);
+	free(flat);
 }
 
 /* Step the backup in chunks: progress, cancel, rate. */
@@ -287,10 +304,9 @@ int snapshot_digest_file(const char *path, uint32_t page_size, uint8_t digest[32
 		*hashes = NULL;
 	size_t got;
 	while ((got = fread(page, 1, page_size, f)) > 0) {
-		sha256 h;
 		memset(page + got, 0, page_size - got);
-		sha256_init(&h), sha256_add(&h, page, page_size), sha256_done(&h, d);
-		sha256_add(&list, d, 32);
+		snap_page_hash(page, page_size, d);
+		sha256_add(&list, d, SNAP_HASH);
 		if (file_sha)
 			sha256_add(&whole, page, got);
 		if (hashes) {

@@ -104,7 +104,7 @@ static int pull_one(conn *c, const char *schema, const char *dest, const backup_
 	bfile_known(dest, &kps, &known, &nk);
 	backup_req q = { .schema = schema, .known = known, .nknown = nk, .known_page_size = kps,
 			 .max_rate = o->max_rate * 1e6, .full = o->verify_full };
-	int rc = bfile_open(dest, nk > 0, &j.f, e);
+	int rc = bfile_open(dest, known, nk, kps, &j.f, e);
 	if (rc == 0)
 		rc = conn_backup(c, &q, &sink, &j, r, NULL, e);
 	if (j.bar && j.total)
@@ -249,7 +249,7 @@ int backup_run(conn *c, const char *dest, const backup_opts *o, lc_err *e)
 		char *to = dest_for(dest, path, n > 1);
 		names[i] = base_of(to);
 		schemas[i] = xstrdup(schema);
-		rc = pull_one(c, schema, to, o, &rs[i], shas[i], e);
+		rc = pull_one(c, schema, to, o, &rs[i], n > 1 ? shas[i] : NULL, e);  /* file SHA-256s: for the manifest */
 		free(to);
 	}
 	if (rc == 0 && n > 1)
