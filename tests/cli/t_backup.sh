@@ -97,6 +97,12 @@ if [ "$(id -u)" = 0 ] && mkdir -p "$T/tiny" && mount -t tmpfs -o size=2m tmpfs "
 	[ "$rc" = 6 ] && [ -z "$(ls -A "$T/tiny")" ] && ok "a full tmpfs for a local backup: clean error, nothing left" || not_ok "tmpfs local" "rc=$rc $(cat "$T/err")"
 	umount "$T/tiny"
 fi
+out=$(on_tty "$LITECON" backup --max-rate 20 "$d/production.sqlite3" "$T/tty.db")
+case $out in *"pages"*"MB/s"*"ETA"*"verified (quick_check, SHA-256)"*) ok "on a terminal: a progress bar (pages, MB/s, ETA), then the summary" ;;
+	*) not_ok "progress bar" "$out" ;; esac
+run backup --verify full "$d/production.sqlite3" "$T/full-check.db"
+[ "$rc" = 0 ] && grep -q 'verified (integrity_check, SHA-256)' "$T/err" && ok "--verify full runs integrity_check" || not_ok "--verify full" "$(cat "$T/err")"
+expect_err "--verify takes quick or full" 2 'takes quick or full' backup --verify sometimes "$d" "$T/x"
 expect_err "backup needs a DEST" 2 'backup takes a TARGET and a DEST' backup "$d"
 expect_err "a host DEST with a local target" 2 'for remote targets' backup "$d/production.sqlite3" "somehost:/tmp/x.db"
 sshd_stop
