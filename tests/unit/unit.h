@@ -39,5 +39,6 @@ void test_store(void);
 void test_dot(void);
 void test_guard(void);
 void test_render(void);
+void test_proto(void);
 
 #endif
