@@ -18,7 +18,7 @@
 #include "util.h"
 
 #define PROTO_MAJOR 1
-#define PROTO_MINOR 0
+#define PROTO_MINOR 1     /* 1: BACKUP */
 #define PROTO_HEADER 9                     /* length + type + id */
 #define PROTO_MAX_FRAME (256u << 20)       /* a 100 MB blob fits in one ROWS frame */
 #define PROTO_BATCH (64u << 10)            /* ROWS frames are flushed at this size */
@@ -44,7 +44,7 @@ enum proto_type {
 	P_ERROR = 19,    /* u8 exit code, str message: the request failed */
 	P_END = 20,      /* the request finished; INSPECT: f64 taken_at */
 	P_DBS = 21,      /* u16 n, n x (str schema, str path) */
-	P_SECTION = 22,  /* str name, str absent, str note, u16 ncol, ncol x str */
+	P_SECTION = 22,  /* str name, str absent, str note, u8 has_absent, u16 ncol, ncol x str */
 	P_LOG = 23,      /* str message for the operator */
 	P_STATUS = 24,   /* u8 code, str text: the agent's last frame before it exits */
 	P_BINFO = 25,    /* u32 page_size, u32 pages: a backup starts */

@@ -103,9 +103,11 @@ static int o_ssh(cli *o, const char *name, const char *arg, lc_err *e)
 		o->ssh.identity = arg;
 	} else if (!strcmp(name, "F")) {
 		o->ssh.config = arg;
-	} else if (o->ssh.nopts < SSHC_MAX_LIST) {
+	} else {
 		if (!strchr(arg, '=') && !strchr(arg, ' '))
 			return lc_err_set(e, LC_EUSAGE, "-o needs Key=Value, not \"%s\"", arg);
+		if (o->ssh.nopts == SSHC_MAX_LIST)
+			return lc_err_set(e, LC_EUSAGE, "at most %d -o options; put the rest in an ssh_config (-F)", SSHC_MAX_LIST);
 		o->ssh.opts[o->ssh.nopts++] = arg;
 	}
 	return 0;

@@ -28,6 +28,7 @@ typedef struct aconn {
 	int dead;           /* the transport failed: refuse further requests */
 	int cancelled;      /* a CANCEL was sent for the request in progress */
 	int start_ms;       /* while starting: how long to wait for HELLO */
+	unsigned minor;     /* the helper's protocol minor version */
 } aconn;
 
 static int lost(aconn *a, lc_err *e, const char *what_)
@@ -420,6 +421,9 @@ static int a_backup(conn *c, const backup_req *q, const snap_sink *k, void *ctx,
 	*e = (lc_err){ 0 };
 	if (a->dead)
 		return lc_err_set(e, LC_ECONNECT, "the connection to the helper was lost earlier");
+	if (a->minor < 1)
+		return lc_err_set(e, LC_ECONNECT, "the helper on the host is too old for backups (protocol 1.%u); "
+				  "run with --agent upload", a->minor);
 	a->cancelled = 0;
 	rc = send_backup(a, id, q, e);
 	while (rc == 0 && (rc = recv_frame(a, id, &f, e)) == 0) {
@@ -532,6 +536,7 @@ static int hello(aconn *a, lc_err *e)
 	a->start_ms = 0;
 	rd r = rd_of(&f);
 	unsigned major = rd_u16(&r);
+	a->minor = rd_u16(&r);
 	if (f.type != P_HELLO || r.bad)
 		return bad_frame(a, &f, e);
 	if (major != PROTO_MAJOR)

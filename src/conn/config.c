@@ -128,7 +128,13 @@ static int parse_line(lc_config *c, char *raw, int line, lc_err *e)
 	if (!c->n)
 		return bad(e, c, line, "%s", "key outside a [target NAME] section");
 	*eq = 0;
-	return set_value(c, &c->t[c->n - 1], trim(s), trim(eq + 1), line, e);
+	char *v = eq + 1;
+	for (char *p = v; *p; p++)  /* "value ; comment" or "value # comment" */
+		if ((*p == ';' || *p == '#') && p > v && (p[-1] == ' ' || p[-1] == '\t')) {
+			*p = 0;
+			break;
+		}
+	return set_value(c, &c->t[c->n - 1], trim(s), trim(v), line, e);
 }
 
 int config_load(const char *path, lc_config *c, lc_err *e)

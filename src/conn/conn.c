@@ -33,6 +33,13 @@ static char *label_of(const char *path)
 	return len ? xstrndup(b, len) : xstrdup(path);
 }
 
+/* --agent names a helper binary (not auto/upload, which are for remote
+ * targets: a local target then runs in process). */
+static int helper_path(const conn_opts *o)
+{
+	return o && o->agent && strcmp(o->agent, "auto") && strcmp(o->agent, "upload");
+}
+
 /* A local target through a litecon-agent over a pipe (tests, --agent PATH). */
 static int local_agent(const char *path, const conn_opts *o, conn **out, lc_err *e)
 {
@@ -74,7 +81,7 @@ static int named(target *t, const conn_opts *o, conn **out, lc_err *e)
 	if (r.kind == TARGET_SSH)
 		rc = conn_ssh_open(&r, &co, out, e);
 	else
-		rc = co.agent ? local_agent(r.path, &co, out, e) : conn_local_open(r.path, &co, out, e);
+		rc = helper_path(&co) ? local_agent(r.path, &co, out, e) : conn_local_open(r.path, &co, out, e);
 out:
 	config_free(&cfg);
 	return rc;
@@ -89,7 +96,7 @@ int conn_open(const char *spec, const conn_opts *o, conn **out, lc_err *e)
 		return -1;
 	switch (t.kind) {
 	case TARGET_LOCAL:
-		rc = o && o->agent ? local_agent(t.path, o, out, e) : conn_local_open(t.path, o, out, e);
+		rc = helper_path(o) ? local_agent(t.path, o, out, e) : conn_local_open(t.path, o, out, e);
 		break;
 	case TARGET_SSH:
 		rc = conn_ssh_open(&t, o, out, e);

@@ -108,6 +108,23 @@ static int upload(sshc *h, const char *local, const char *final, const char *sha
 	return rc;
 }
 
+/* What the host printed, as one line fit for a message (escaped, newlines
+ * as "; ", at most 300 bytes). Caller frees. */
+static char *one_line(const buf *out)
+{
+	buf b = { 0 };
+	size_t n = out->len;
+	while (n && (out->p[n - 1] == '\n' || out->p[n - 1] == '\r' || out->p[n - 1] == ' '))
+		n--;
+	for (size_t i = 0; i < n && b.len < 300; i++) {
+		if (out->p[i] == '\n')
+			buf_adds(&b, "; ");
+		else
+			esc_display(&b, out->p + i, 1, 0);
+	}
+	return b.p ? b.p : xstrdup("no output");
+}
+
 /* Reword a failed start: sudo that wants a password, a missing program. */
 static void start_hint(const conn_opts *o, const char *host, lc_err *e)
 {
@@ -130,8 +147,11 @@ static lc_stream *start_agent(sshc *h, const conn_opts *o, const char *host, lc_
 		char *q = shq(mode);
 		cmd = xasprintf("exec %s%s", o->sudo ? "sudo -n -- " : "", q);
 		free(q);
-		if (!(st = sshc_exec_agent(h, cmd, &out, e)) && !e->code)
-			lc_err_set(e, LC_ECONNECT, "cannot start the helper %s on %s: %.300s", mode, host, out.len ? out.p : "no output");
+		if (!(st = sshc_exec_agent(h, cmd, &out, e)) && !e->code) {
+			char *said = one_line(&out);
+			lc_err_set(e, LC_ECONNECT, "cannot start the helper %s on %s: %s", mode, host, said);
+			free(said);
+		}
 		goto out;
 	}
 	if (!local || sha256_file(local, sha) < 0) {
@@ -155,9 +175,11 @@ static lc_stream *start_agent(sshc *h, const conn_opts *o, const char *host, lc_
 	free(cmd);
 	cmd = start_cmd(rel, o->sudo, 1);
 	buf_reset(&out);
-	if (!(st = sshc_exec_agent(h, cmd, &out, e)) && !e->code)
-		lc_err_set(e, LC_ECONNECT, "the helper was uploaded to %s but does not start: %.300s", path,
-			   out.len ? out.p : "no output");
+	if (!(st = sshc_exec_agent(h, cmd, &out, e)) && !e->code) {
+		char *said = one_line(&out);
+		lc_err_set(e, LC_ECONNECT, "the helper was uploaded to %s but does not start: %s", path, said);
+		free(said);
+	}
 out:
 	if (!st && e->code)
 		start_hint(o, host, e);

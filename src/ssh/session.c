@@ -379,26 +379,48 @@ static void ch_close(lc_stream *s, int graceful)
 	free(c);
 }
 
-/* Read from a fresh exec channel (blocking) until the agent's magic shows
- * up (1), or the command ends without it (0; its output is in out). */
+/* Read a fresh exec channel until the agent's magic shows up (1), or the
+ * command ends without it (0; its stdout, then its stderr, are in out).
+ * Both streams are drained: in libssh2 1.10 unread stderr keeps the
+ * channel from ever reaching EOF. At most 20 s. */
 static int await_magic(sshc *h, LIBSSH2_CHANNEL *ch, buf *out, lc_err *e)
 {
 	char tmp[4096];
+	buf err = { 0 };
+	long long end = now_ms() + 20000;
+	int rc = 0;
+	libssh2_session_set_blocking(h->s, 0);
 	for (;;) {
 		ssize_t n = libssh2_channel_read(ch, tmp, sizeof tmp);
-		if (n > 0) {
+		ssize_t m = libssh2_channel_read_stderr(ch, tmp + 2048, 2048);
+		if (n > 0)
 			buf_add(out, tmp, (size_t)n);
-			if (memmem(out->p, out->len, PROTO_MAGIC, sizeof PROTO_MAGIC - 1))
-				return 1;
-			if (out->len > PROTO_MAGIC_MAX)
-				return 0;
-			continue;
+		if (m > 0 && err.len < 8192)
+			buf_add(&err, tmp + 2048, (size_t)m);
+		if (n > 0 && memmem(out->p, out->len, PROTO_MAGIC, sizeof PROTO_MAGIC - 1)) {
+			rc = 1;
+			break;
 		}
-		if (n < 0 && n != LIBSSH2_ERROR_EAGAIN)
-			return transport(h, (int)n, e);
-		if (libssh2_channel_eof(ch))
-			return 0;
+		if ((n < 0 && n != LIBSSH2_ERROR_EAGAIN) || (m < 0 && m != LIBSSH2_ERROR_EAGAIN)) {
+			rc = transport(h, (int)(n < 0 && n != LIBSSH2_ERROR_EAGAIN ? n : m), e);
+			break;
+		}
+		if (out->len > PROTO_MAGIC_MAX || (n <= 0 && m <= 0 && libssh2_channel_eof(ch)))
+			break;
+		if (n <= 0 && m <= 0) {
+			if (now_ms() > end) {
+				rc = lc_err_set(e, LC_ECONNECT, "%s started the helper but it said nothing for 20 s", h->host);
+				break;
+			}
+			struct pollfd p = { h->fd, POLLIN, 0 };
+			poll(&p, 1, 100);
+		}
 	}
+	if (rc == 0 && err.len)
+		buf_add(out, err.p, err.len);
+	buf_free(&err);
+	libssh2_session_set_blocking(h->s, 1);
+	return rc;
 }
 
 lc_stream *sshc_exec_agent(sshc *h, const char *cmd, buf *out, lc_err *e)
@@ -406,13 +428,8 @@ lc_stream *sshc_exec_agent(sshc *h, const char *cmd, buf *out, lc_err *e)
 	LIBSSH2_CHANNEL *ch = open_exec(h, cmd, e);
 	int r = ch ? await_magic(h, ch, out, e) : -1;
 	if (r <= 0) {
-		if (ch) {
-			char err[2048];
-			ssize_t m = libssh2_channel_read_stderr(ch, err, sizeof err - 1);
-			if (r == 0 && m > 0 && out->len < 64)  /* nothing useful on stdout: show stderr */
-				buf_add(out, err, (size_t)m);
+		if (ch)
 			libssh2_channel_free(ch);
-		}
 		return NULL;
 	}
 	ch_stream *c = xcalloc(1, sizeof *c);

@@ -183,14 +183,20 @@ static char *dest_for(const char *dest, const char *path, int store)
 	return out;
 }
 
-/* host:/path DEST: the path on the target's host, or NULL for a local DEST. */
-static char *host_path(const char *dest)
+/* host:/path DEST: the path on the target's host, or NULL for a local
+ * DEST. *other is set when DEST names a different host than the target. */
+static char *host_path(const char *dest, const char *tspec, int *other)
 {
-	target t;
+	target t, tt = { 0 };
 	lc_err e;
 	char *p = NULL;
-	if (target_parse(dest, &t, &e) == 0 && t.kind == TARGET_SSH)
+	*other = 0;
+	if (target_parse(dest, &t, &e) == 0 && t.kind == TARGET_SSH) {
 		p = xstrdup(t.path);
+		if (tspec && target_parse(tspec, &tt, &e) == 0 && tt.kind == TARGET_SSH && strcmp(tt.host, t.host) != 0)
+			*other = 1;
+		target_clear(&tt);
+	}
 	target_clear(&t);
 	return p;
 }
@@ -231,8 +237,13 @@ static int make_dir(const char *dir, lc_err *e)
 
 int backup_run(conn *c, const char *dest, const backup_opts *o, lc_err *e)
 {
-	int n = conn_ndb(c), rc = 0;
-	char *hpath = host_path(dest);
+	int n = conn_ndb(c), rc = 0, other;
+	char *hpath = host_path(dest, c->target, &other);
+	if (hpath && other) {
+		free(hpath);
+		return lc_err_set(e, LC_EUSAGE, "a host:/path DEST is written by the helper on the target's own host; "
+				  "name that host, or give a local path");
+	}
 	if (hpath) {
 		rc = kept_on_host(c, hpath, o, e);
 		free(hpath);

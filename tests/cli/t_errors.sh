@@ -26,7 +26,7 @@ echo "hello, I am text" >"$T/text.sqlite3"
 expect_err "not a database, exit 4" 4 'is not an SQLite database' "$T/text.sqlite3" "select 1"
 : >"$T/zero.db"
 expect_err "empty file, exit 4" 4 'is empty, not an SQLite database' "$T/zero.db" "select 1"
-expect_err "remote targets not yet, exit 4" 4 'remote target' "host:/srv/db" "select 1"
+expect_err "an unknown host, exit 4" 4 'cannot resolve nosuchhost.invalid' -o ConnectTimeout=2 "nosuchhost.invalid:/srv/db" "select 1"
 expect_err "option-like host refused, exit 2" 2 'bad host' -- "-oProxyCommand=evil:/p" "select 1"
 
 cp "$db" "$T/secret.db"

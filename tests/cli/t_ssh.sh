@@ -42,6 +42,13 @@ run "${S[@]}" "$SSH_USER@127.0.0.1:~/.litecon-test-$$/production.sqlite3" -p "$S
 rm -rf "$HOME/.litecon-test-$$"
 [ "$rc" = 0 ] && [ "$(cat "$T/out")" = 2000 ] && ok "host:~/path is relative to the login's home" || not_ok "~ path" "rc=$rc $(cat "$T/err")"
 
+run "${S[@]}" --agent /nonexistent/litecon-agent "$R" "select 1"
+[ "$rc" = 4 ] && [ "$(wc -l <"$T/err")" = 1 ] && grep -q 'cannot start the helper /nonexistent/litecon-agent' "$T/err" \
+	&& ok "a helper PATH that is not there: one sentence, exit 4 (no hang)" || not_ok "missing helper path" "rc=$rc $(cat "$T/err")"
+printf '#!/bin/sh\necho "it broke" >&2\nexit 3\n' >"$T/broken-agent"; chmod +x "$T/broken-agent"
+run "${S[@]}" --agent "$T/broken-agent" "$R" "select 1"
+[ "$rc" = 4 ] && grep -q 'it broke' "$T/err" && ok "a helper that dies at once: its stderr in the message, exit 4" || not_ok "broken helper" "rc=$rc $(cat "$T/err")"
+
 # Every mode, one-liners and a script: the same bytes as local.
 for m in box table markdown csv tsv json jsonl line list; do
 	q="select * from orders order by id limit 200"
