@@ -58,7 +58,16 @@ static char *lookup_name(const ssh_cfg *c)
  * collection holding just that line. Returns fn's first nonzero result. */
 typedef int (*line_fn)(LIBSSH2_KNOWNHOSTS *kh, const char *file, int lineno, void *ctx);
 
+/* Every parseable line, or (revoked) only the "@revoked" ones, whose
+ * marker is cut off before libssh2 sees them. */
+static int each_line_of(LIBSSH2_SESSION *s, const ssh_cfg *c, line_fn fn, void *ctx, int revoked);
+
 static int each_line(LIBSSH2_SESSION *s, const ssh_cfg *c, line_fn fn, void *ctx)
+{
+	return each_line_of(s, c, fn, ctx, 0);
+}
+
+static int each_line_of(LIBSSH2_SESSION *s, const ssh_cfg *c, line_fn fn, void *ctx, int revoked)
 {
 	for (int f = 0; f < c->nknown + c->nglobal; f++) {
 		const char *path = f < c->nknown ? c->known[f] : c->global_known[f - c->nknown];
@@ -70,10 +79,13 @@ static int each_line(LIBSSH2_SESSION *s, const ssh_cfg *c, line_fn fn, void *ctx
 		while (fp && rc == 0 && (n = getline(&line, &cap, fp)) >= 0) {
 			lineno++;
 			const char *p = line + strspn(line, " \t");
-			if (*p == '#' || *p == '\n' || *p == 0 || *p == '@')
-				continue;  /* comments, markers (@cert-authority, @revoked) */
+			int is_revoked = !strncmp(p, "@revoked", 8) && (p[8] == ' ' || p[8] == '\t');
+			if (revoked != is_revoked || *p == '#' || *p == '\n' || *p == 0 || (*p == '@' && !is_revoked))
+				continue;  /* comments, other markers (@cert-authority) */
+			if (is_revoked)
+				p += 8 + strspn(p + 8, " \t");
 			LIBSSH2_KNOWNHOSTS *kh = libssh2_knownhost_init(s);
-			if (kh && libssh2_knownhost_readline(kh, line, (size_t)n, LIBSSH2_KNOWNHOST_FILE_OPENSSH) == 0)
+			if (kh && libssh2_knownhost_readline(kh, p, (size_t)n - (size_t)(p - line), LIBSSH2_KNOWNHOST_FILE_OPENSSH) == 0)
 				rc = fn(kh, path, lineno, ctx);
 			if (kh)
 				libssh2_knownhost_free(kh);
@@ -324,6 +336,17 @@ int kh_verify(LIBSSH2_SESSION *s, const ssh_cfg *c, lc_err *e)
 	verdict v = { .name = name, .key = key, .len = len, .mask = t->mask };
 	int rc = 0;
 	kh_fingerprint(s, fp, sizeof fp);
+	verdict rv = v;
+	each_line_of(s, c, judge, &rv, 1);
+	if (rv.status == KH_MATCH) {
+		fprintf(stderr, "@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@\n"
+				"@       WARNING: REVOKED HOST KEY DETECTED!               @\n"
+				"@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@\n"
+				"The %s host key for %s is marked as revoked.\n"
+				"This could mean that a stolen key is being used to impersonate this host.\n", t->label, name);
+		free(name);
+		return refuse(e, "Host key verification failed because the key is revoked.") ;
+	}
 	each_line(s, c, judge, &v);
 	if (v.status == KH_NOTFOUND && c->port != 22) {
 		verdict plain = v;

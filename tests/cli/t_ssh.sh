@@ -102,6 +102,10 @@ for mode in yes accept-new no ask; do
 	else not_ok "changed key $mode" "rc=$rc $(cat "$T/err")"; fi
 done
 
+{ printf '@revoked '; cat "$KH_PLAIN" | head -1; } >"$T/kh_revoked"; cat "$KH_PLAIN" >>"$T/kh_revoked"
+run -i "$SSH_KEY" -o UserKnownHostsFile="$T/kh_revoked" -o StrictHostKeyChecking=no "$R" "select 1"
+[ "$rc" = 5 ] && grep -q 'REVOKED HOST KEY' "$T/err" && ok "a @revoked key is refused even under StrictHostKeyChecking=no" || not_ok "revoked" "rc=$rc $(cat "$T/err")"
+
 # Authentication.
 run -i "$SSH_KEY_WRONG" -o IdentitiesOnly=yes -o UserKnownHostsFile="$KH_PLAIN" "$R" "select 1"
 [ "$rc" = 4 ] && grep -q "cannot log in to 127.0.0.1 as $SSH_USER: tried publickey ($SSH_KEY_WRONG)" "$T/err" && ok "a wrong key: exit 4 naming host, user and methods" || not_ok "wrong key" "rc=$rc $(cat "$T/err")"
