@@ -50,6 +50,10 @@ done
 run --agent "$AGENT" check "$d"
 [ "$rc" = 1 ] && grep -q 'failed jobs' "$T/out" && ok "check through the helper" || not_ok "check via agent" "rc=$rc $(cat "$T/err")"
 
+want=$(sha256sum "$AGENT" | cut -c1-64)
+[ "$("$AGENT" --version | sed 's/.*sha256 //')" = "$want" ] && ok "the helper's SHA-256 of itself matches sha256sum (SHA-NI where the CPU has it)" || not_ok "agent sha"
+[ "$(LITECON_SHA_PORTABLE=1 "$AGENT" --version | sed 's/.*sha256 //')" = "$want" ] && ok "the portable SHA-256 agrees" || not_ok "portable sha"
+
 # The helper's stdout holds frames only: with no input it says STATUS and exits 0.
 "$AGENT" </dev/null >"$T/frames" 2>"$T/agent.err"; rc=$?
 want=$(printf '\nlitecon-agent-frames\n\000\000\000\026\030\000\000\000\000\000\000\000\000\014end of input' | od -An -c)
