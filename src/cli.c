@@ -236,6 +236,7 @@ void cli_usage(FILE *out)
 	      "       litecon [OPTIONS] TARGET < script.sql\n"
 	      "       litecon stats [--json|--prometheus] [--watch SECONDS] TARGET\n"
 	      "       litecon check [--json] [--full] [--keep TABLES] TARGET\n"
+	      "       litecon backup [--quiet] [--verify quick|full] [--max-rate MB] TARGET DEST\n"
 	      "       litecon demo [DIR] [--no-tui] [--rate N]\n"
 	      "Try 'litecon --help' for more.\n", out);
 }
@@ -245,7 +246,9 @@ void cli_help(FILE *out)
 	fputs("litecon: a read-only admin console for SQLite stores, local or over SSH.\n\n", out);
 	cli_usage(out);
 	fputs("\nTARGET is a database file or a store directory of *.sqlite3 files (the main\n"
-	      "file plus the others attached by short name: queue, cache, cable).\n"
+	      "file plus the others attached by short name: queue, cache, cable), local or\n"
+	      "on another host: [user@]host:/path, ssh://[user@]host[:port]/path, or @name\n"
+	      "from $XDG_CONFIG_HOME/litecon/config.\n"
 	      "SQL arguments run in order; one starting with '.' is a dot-command (.help).\n"
 	      "With no SQL, statements are read from -f FILE or standard input.\n\n"
 	      "Options:\n", out);
@@ -259,6 +262,7 @@ void cli_help(FILE *out)
 	}
 	fputs("\nModes are also accepted with one dash (-csv), as sqlite3 spells them.\n"
 	      "Exit status: 0 ok, 1 an SQL statement failed, 2 usage, 3 refused because it\n"
-	      "would write, 4 cannot open or connect, 130 cancelled (Ctrl-C); check: 1 when\n"
+	      "would write, 4 cannot open or connect, 5 host key verification failed, 6 the\n"
+	      "backup failed or failed verification, 130 cancelled (Ctrl-C); check: 1 when\n"
 	      "it found a problem.\n", out);
 }
