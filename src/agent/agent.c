@@ -548,8 +548,10 @@ int main(int argc, char **argv)
 {
 	if (argc == 2 && strcmp(argv[1], "--version") == 0)
 		return version();
-	if (argc > 1) {
-		fputs("usage: litecon-agent [--version]\n"
+	if (argc == 3 && strcmp(argv[1], "--home") == 0)
+		setenv("HOME", argv[2], 1);  /* the login's home, passed through sudo */
+	else if (argc > 1) {
+		fputs("usage: litecon-agent [--version | --home DIR]\n"
 		      "Speaks litecon's frame protocol on stdin/stdout; started by litecon.\n", stderr);
 		return LC_EUSAGE;
 	}

@@ -52,9 +52,11 @@ static char *local_agent(void)
 static char *start_cmd(const char *rel, int sudo, int fast)
 {
 	char *q = shq(rel);
-	char *cmd = xasprintf("H=\"$HOME\"/%s; if %s [ -x \"$H\" ]; then exec %s\"$H\"; fi; "
+	/* Under sudo, HOME becomes root's: pass the login's, so ~/ in a target
+	 * still means the login's home. */
+	char *cmd = xasprintf("H=\"$HOME\"/%s; if %s [ -x \"$H\" ]; then exec %s\"$H\"%s; fi; "
 			      "printf '%%s\\n' " MARK "; uname -m; printf '%%s\\n' \"$HOME\"",
-			      q, fast ? "" : "false &&", sudo ? "sudo -n -- " : "");
+			      q, fast ? "" : "false &&", sudo ? "sudo -n -- " : "", sudo ? " --home \"$HOME\"" : "");
 	free(q);
 	return cmd;
 }

@@ -39,6 +39,12 @@ if [ "$(id -u)" = 0 ] && command -v sudo >/dev/null; then
 fi
 mkdir -p "$HOME/.litecon-test-$$"; cp "$d/production.sqlite3" "$HOME/.litecon-test-$$/"
 run "${S[@]}" "$SSH_USER@127.0.0.1:~/.litecon-test-$$/production.sqlite3" -p "$SSHD_PORT" "select count(*) from orders"
+if [ "$(id -u)" = 0 ] && command -v sudo >/dev/null; then
+	rc0=$rc; cp "$T/out" "$T/out0"
+	run "${S[@]}" --sudo "$SSH_USER@127.0.0.1:~/.litecon-test-$$/production.sqlite3" -p "$SSHD_PORT" "select count(*) from orders"
+	[ "$rc" = 0 ] && [ "$(cat "$T/out")" = 2000 ] && ok "with --sudo, ~/ is still the login's home" || not_ok "sudo ~" "rc=$rc $(cat "$T/err")"
+	rc=$rc0; cp "$T/out0" "$T/out"
+fi
 rm -rf "$HOME/.litecon-test-$$"
 [ "$rc" = 0 ] && [ "$(cat "$T/out")" = 2000 ] && ok "host:~/path is relative to the login's home" || not_ok "~ path" "rc=$rc $(cat "$T/err")"
 
