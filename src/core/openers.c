@@ -10,6 +10,7 @@
 #include "util.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,7 +107,7 @@ static int scan_pid(engine *en, isect *s, const target_files *tf, int pid)
 	DIR *d = opendir(dir);
 	struct dirent *de;
 	if (!d)
-		return -1;
+		return errno == ENOENT ? 0 : -1;  /* gone meanwhile: not hidden from us */
 	while ((de = readdir(d)) != NULL) {
 		snprintf(link, sizeof link, "%s/%.20s", dir, de->d_name);
 		ssize_t n = readlink(link, to, sizeof to - 1);
@@ -144,8 +145,8 @@ void probe_openers(engine *en, inspect_report *r)
 	else
 		closedir(d);
 	if (hidden)
-		isect_note(s, "cannot see the open files of %d processes of other users; run litecon as root to see them all",
-			   hidden);
+		isect_note(s, "cannot see the open files of %d process%s of other users; run litecon as root to see them all",
+			   hidden, hidden == 1 ? "" : "es");
 	for (int i = 0; i < tf.ndb * 3; i++)
 		free(tf.paths[i]);
 	free(tf.paths);
