@@ -35,6 +35,9 @@ int probe_shm(const char *db_path, unsigned *mx_frame, unsigned *backfilled);
  * (0 when no row or NULL). -1 with e on error. */
 int probe_int(engine *en, const char *sql, long long *out, lc_err *e);
 
+/* An lc_sink row callback that appends the row to the isect in ctx. */
+int probe_add_row(void *ctx, int ncol, const lc_value *v);
+
 /* Schema name of the first database holding table, or NULL. */
 const char *probe_schema_of(engine *en, const char *table);
 

@@ -31,6 +31,11 @@ void buf_addf(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3))
 void buf_reset(buf *b);
 void buf_free(buf *b);
 
+/* A companion program: $env when set, else name beside this binary
+ * (/proc/self/exe). Returns a malloc'd path (not checked to exist), or
+ * NULL when neither can be worked out. */
+char *companion_path(const char *env, const char *name);
+
 /* Current monotonic time in milliseconds. */
 long long now_ms(void);
 

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 static void oom(void)
 {
@@ -137,6 +138,22 @@ void buf_free(buf *b)
 	free(b->p);
 	b->p = NULL;
 	b->len = b->cap = 0;
+}
+
+char *companion_path(const char *env, const char *name)
+{
+	const char *v = getenv(env);
+	char self[4096];
+	if (v && *v)
+		return xstrdup(v);
+	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+	if (n <= 0)
+		return NULL;
+	self[n] = 0;
+	char *slash = strrchr(self, '/');
+	if (slash)
+		*slash = 0;
+	return xasprintf("%s/%s", self, name);
 }
 
 long long now_ms(void)

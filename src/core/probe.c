@@ -21,7 +21,7 @@
 
 /* ---- running SQL into sections ---- */
 
-static int add_row(void *ctx, int ncol, const lc_value *v)
+int probe_add_row(void *ctx, int ncol, const lc_value *v)
 {
 	isect *s = ctx;
 	if (ncol != s->ncol)
@@ -33,7 +33,7 @@ static int add_row(void *ctx, int ncol, const lc_value *v)
 /* Append every row of sql to s (same number of columns). */
 static int rows_into(engine *en, isect *s, char *sql, lc_err *e)
 {
-	lc_sink k = { NULL, add_row, NULL };
+	lc_sink k = { NULL, probe_add_row, NULL };
 	int rc = engine_exec(en, sql, &k, s, e);
 	free(sql);
 	return rc;

@@ -22,15 +22,6 @@ static const char *const proc_cols[] = {
 	"id", "kind", "name", "hostname", "pid", "heartbeat_age_s", "stale",
 };
 
-static int add_row(void *ctx, int ncol, const lc_value *v)
-{
-	isect *s = ctx;
-	if (ncol != s->ncol)
-		return -1;
-	isect_row(s, v);
-	return 0;
-}
-
 /* Queue names without scanning the jobs table: a loose index scan over
  * index_solid_queue_jobs_for_filtering (queue_name, finished_at), plus
  * paused queues that have no jobs. */
@@ -92,7 +83,7 @@ int probe_queue(engine *en, const inspect_opts *o, inspect_report *r, lc_err *e)
 	isect *q = inspect_add(r, "queues", 9, queue_cols);
 	isect *p = inspect_add(r, "processes", 7, proc_cols);
 	const char *missing, *sc = queue_schema(en, &missing);
-	lc_sink k = { NULL, add_row, NULL };
+	lc_sink k = { NULL, probe_add_row, NULL };
 	if (!sc) {
 		isect_absent(q, "no Solid Queue tables (%s is missing)", missing);
 		isect_absent(p, "%s", q->absent);

@@ -16,7 +16,6 @@
 #include "proto.h"
 #include "util.h"
 
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,15 +34,7 @@ typedef struct probe {
  * the litecon binary. */
 static char *local_agent(void)
 {
-	const char *env = getenv("LITECON_AGENT");
-	char self[4096];
-	if (env && *env)
-		return xstrdup(env);
-	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-	if (n <= 0)
-		return NULL;
-	self[n] = 0;
-	return xasprintf("%s/litecon-agent", dirname(self));
+	return companion_path("LITECON_AGENT", "litecon-agent");
 }
 
 /* The one command a connection normally needs: run the cached helper if

@@ -10,7 +10,6 @@
 #include "util.h"
 
 #include <errno.h>
-#include <libgen.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,18 +22,10 @@
 /* Path of litecon-load: $LITECON_LOAD, beside this binary, else PATH. */
 static char *loader_path(void)
 {
-	const char *env = getenv("LITECON_LOAD");
-	char self[4096];
-	if (env && *env)
-		return xstrdup(env);
-	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-	if (n > 0) {
-		self[n] = 0;
-		char *p = xasprintf("%s/litecon-load", dirname(self));
-		if (access(p, X_OK) == 0)
-			return p;
-		free(p);
-	}
+	char *p = companion_path("LITECON_LOAD", "litecon-load");
+	if (p && (getenv("LITECON_LOAD") || access(p, X_OK) == 0))
+		return p;
+	free(p);
 	return xstrdup("litecon-load");
 }
 
