@@ -27,5 +27,7 @@ int stats_cell(buf *b, const char *col, const lc_value *v);
 /* The commands; return the exit status. */
 int stats_main(const cli *o, conn *c);
 int check_main(const cli *o, conn *c);
+/* check_main's work with the findings written to out (the shell's .check). */
+int check_run(FILE *out, const cli *o, conn *c);
 
 #endif

@@ -174,7 +174,7 @@ static void rule_integrity(findings *fs, conn *c)
 
 /* ---- output ---- */
 
-static void print_text(const findings *fs)
+static void print_text(FILE *out, const findings *fs)
 {
 	int errs = 0;
 	for (size_t i = 0; i < fs->n; i++) {
@@ -182,16 +182,16 @@ static void print_text(const findings *fs)
 		buf m = { 0 }, s = { 0 };
 		esc_display(&m, f->message, strlen(f->message), 0);
 		esc_display(&s, f->subject, strlen(f->subject), 0);
-		printf("%-7s %-14s %s\n        -> %s\n", f->sev == SEV_ERROR ? "ERROR" : "WARNING", s.p, m.p, f->suggestion);
+		fprintf(out, "%-7s %-14s %s\n        -> %s\n", f->sev == SEV_ERROR ? "ERROR" : "WARNING", s.p, m.p, f->suggestion);
 		errs += f->sev == SEV_ERROR;
 		buf_free(&m);
 		buf_free(&s);
 	}
 	if (fs->n)
-		printf("%zu problem%s found (%d error%s, %zu warning%s)\n", fs->n, fs->n == 1 ? "" : "s", errs,
+		fprintf(out, "%zu problem%s found (%d error%s, %zu warning%s)\n", fs->n, fs->n == 1 ? "" : "s", errs,
 		       errs == 1 ? "" : "s", fs->n - (size_t)errs, fs->n - (size_t)errs == 1 ? "" : "s");
 	else
-		printf("healthy: no problems found\n");
+		fprintf(out, "healthy: no problems found\n");
 }
 
 static void jstr(buf *b, const char *key, const char *val, int comma)
@@ -201,7 +201,7 @@ static void jstr(buf *b, const char *key, const char *val, int comma)
 	buf_addc(b, '"');
 }
 
-static void print_json(const findings *fs, const char *target)
+static void print_json(FILE *out, const findings *fs, const char *target)
 {
 	buf b = { 0 };
 	buf_addf(&b, "{\"schema_version\":1,\"healthy\":%s", fs->n ? "false" : "true");
@@ -218,11 +218,11 @@ static void print_json(const findings *fs, const char *target)
 		buf_addc(&b, '}');
 	}
 	buf_adds(&b, "]}\n");
-	fwrite(b.p, 1, b.len, stdout);
+	fwrite(b.p, 1, b.len, out);
 	buf_free(&b);
 }
 
-int check_main(const cli *o, conn *c)
+int check_run(FILE *out, const cli *o, conn *c)
 {
 	inspect_opts io = { .orders_table = o->orders, .latest = 1, .stale_s = 300, .openers = 1 };
 	inspect_report *r;
@@ -241,9 +241,9 @@ int check_main(const cli *o, conn *c)
 		return LC_ECANCEL;
 	}
 	if (o->json)
-		print_json(&fs, o->target);
+		print_json(out, &fs, o->target);
 	else
-		print_text(&fs);
+		print_text(out, &fs);
 	for (size_t i = 0; i < fs.n; i++) {
 		free(fs.f[i].check);
 		free(fs.f[i].subject);
@@ -252,4 +252,9 @@ int check_main(const cli *o, conn *c)
 	}
 	free(fs.f);
 	return fs.n ? LC_ESQL : 0;
+}
+
+int check_main(const cli *o, conn *c)
+{
+	return check_run(stdout, o, c);
 }
