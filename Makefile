@@ -29,7 +29,8 @@ CORE_SRC  := src/util.c src/core/engine.c src/core/guard.c src/core/store.c src/
 CLIENT_SRC := src/main.c src/cli.c src/conn/conn.c src/conn/local.c src/conn/target.c \
               src/conn/agent.c src/conn/stream_fd.c src/conn/config.c \
               src/ui/render.c src/ui/grid.c src/ui/textesc.c src/ui/session.c src/ui/dot.c \
-              src/ui/demo.c src/ui/stats.c src/ui/stats_prom.c src/ui/check.c src/ui/backup.c
+              src/ui/demo.c src/ui/stats.c src/ui/stats_prom.c src/ui/check.c src/ui/backup.c \
+              src/ui/shell.c src/ui/shell_complete.c src/ui/shell_pager.c
 CLIENT_SRC += src/ssh/config.c src/ssh/knownhosts.c src/ssh/auth.c src/ssh/session.c src/ssh/remote.c
 AGENT_SRC := src/agent/agent.c
 LOAD_SRC  := $(wildcard src/load/*.c)

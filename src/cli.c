@@ -234,6 +234,7 @@ void cli_usage(FILE *out)
 {
 	fputs("usage: litecon [OPTIONS] TARGET [SQL...]\n"
 	      "       litecon [OPTIONS] TARGET < script.sql\n"
+	      "       litecon shell [OPTIONS] TARGET\n"
 	      "       litecon stats [--json|--prometheus] [--watch SECONDS] TARGET\n"
 	      "       litecon check [--json] [--full] [--keep TABLES] TARGET\n"
 	      "       litecon backup [--quiet] [--verify quick|full] [--max-rate MB] TARGET DEST\n"

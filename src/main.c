@@ -1,7 +1,7 @@
 /*
  * main.c: argv -> mode. Parses the command line, then hands over to the
- * command: a one-liner or script (query), or demo. Commands still to come
- * (shell, stats, check, backup) say so in one sentence.
+ * command: a one-liner or script (query), shell, stats, check, backup or
+ * demo.
  */
 #include "backup.h"
 #include "cli.h"
@@ -10,6 +10,7 @@
 #include "engine.h"
 #include "render.h"
 #include "session.h"
+#include "shell.h"
 #include "stats.h"
 
 #include <errno.h>
@@ -148,6 +149,11 @@ static int cmd_check(const cli *o)
 	return with_conn(o, check_main);
 }
 
+static int cmd_shell(const cli *o)
+{
+	return with_conn(o, shell_main);
+}
+
 static int backup_main(const cli *o, conn *c)
 {
 	backup_opts bo = { .quiet = o->quiet, .max_rate = o->max_rate };
@@ -178,19 +184,13 @@ static int cmd_backup(const cli *o)
 	return rc;
 }
 
-static int cmd_later(const cli *o)
-{
-	fprintf(stderr, "litecon: 'litecon %s' is not in this build yet (it has one-liners, scripts, stats, check and demo)\n", o->cmd);
-	return LC_EUSAGE;
-}
-
 static const struct command {
 	const char *name;
 	int (*run)(const cli *o);
 } commands[] = {
 	{ "query", cmd_query },
 	{ "demo", demo_main },
-	{ "shell", cmd_later },
+	{ "shell", cmd_shell },
 	{ "stats", cmd_stats },
 	{ "check", cmd_check },
 	{ "backup", cmd_backup },
