@@ -11,6 +11,7 @@ if ! command -v tmux >/dev/null; then
 	ok "shell tests skipped: tmux is not installed # SKIP"
 	exit 0
 fi
+export TMUX_TMPDIR=$T  # the server's socket goes away with $T
 TM="tmux -L litecon-test-$$"
 trap '$TM kill-server 2>/dev/null; rm -rf "$T"' EXIT
 . tests/ssh/fixture.sh
