@@ -17,6 +17,8 @@ CFLAGS  ?= $(OPT)
 CFLAGS  += -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) -Iinclude -MMD -MP -DLC_OPENSSL
 PKG_CFLAGS := $(shell pkg-config --cflags sqlite3 libssh2 libcrypto 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs sqlite3 libssh2 libcrypto 2>/dev/null)
+CURSES_LIBS := $(shell pkg-config --libs ncursesw 2>/dev/null || echo -lncursesw)
+CURSES_CFLAGS := $(shell pkg-config --cflags ncursesw 2>/dev/null) -D_XOPEN_SOURCE_EXTENDED
 RL_LIBS    := $(shell pkg-config --libs readline 2>/dev/null || echo -lreadline)
 ifneq ($(SANITIZE),)
   CFLAGS  += -fsanitize=$(SANITIZE) -fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -30,7 +32,7 @@ CLIENT_SRC := src/main.c src/cli.c src/conn/conn.c src/conn/local.c src/conn/tar
               src/conn/agent.c src/conn/stream_fd.c src/conn/config.c \
               src/ui/render.c src/ui/grid.c src/ui/textesc.c src/ui/session.c src/ui/dot.c \
               src/ui/demo.c src/ui/stats.c src/ui/stats_prom.c src/ui/check.c src/ui/backup.c \
-              src/ui/shell.c src/ui/shell_complete.c src/ui/shell_pager.c
+              src/ui/shell.c src/ui/shell_complete.c src/ui/shell_pager.c $(wildcard src/tui/*.c)
 CLIENT_SRC += src/ssh/config.c src/ssh/knownhosts.c src/ssh/auth.c src/ssh/session.c src/ssh/remote.c
 AGENT_SRC := src/agent/agent.c
 LOAD_SRC  := $(wildcard src/load/*.c)
@@ -42,12 +44,15 @@ CLIENT_OBJ := $(call obj,$(CLIENT_SRC))
 
 all: $(BUILD)/litecon $(BUILD)/litecon-agent $(BUILD)/litecon-load
 
+# Only the TUI sees ncurses' feature macros.
+$(BUILD)/obj/src/tui/%.o: CFLAGS += $(CURSES_CFLAGS)
+
 $(BUILD)/obj/%.o: %.c | deps-build
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -c $< -o $@
 
 $(BUILD)/litecon: $(CLIENT_OBJ) $(CORE_OBJ)
-	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(RL_LIBS) -lm
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(RL_LIBS) $(CURSES_LIBS) -lpthread -lm
 
 # The helper: static, stripped, no sanitizer (it runs on other hosts).
 $(BUILD)/litecon-agent: $(AGENT_SRC) $(CORE_SRC) | deps-build
@@ -61,7 +66,7 @@ $(BUILD)/litecon-load: $(call obj,$(LOAD_SRC))
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
 
 $(BUILD)/unit: $(call obj,$(UNIT_SRC)) $(filter-out $(BUILD)/obj/src/main.o,$(CLIENT_OBJ)) $(CORE_OBJ)
-	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(RL_LIBS) -lm
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(RL_LIBS) $(CURSES_LIBS) -lpthread -lm
 
 # System packages (apt-get when root, sudo otherwise; a clear list elsewhere).
 deps-build:
@@ -94,4 +99,6 @@ clean:
 	rm -rf build
 
 .PHONY: all check demo valgrind bench install clean deps deps-build
+# Further targets (fuzz, soak) live in mk/*.mk, one file each.
+-include $(sort $(wildcard mk/*.mk))
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

@@ -3,6 +3,7 @@
 #   unit + cli           against BUILD/
 #   unit + cli again     against BUILD/san/ (ASan + UBSan)
 #   valgrind             a memcheck run of the CLI tier's core cases
+#   tests/tier/*.sh      further tiers (fuzz, soak), each given BUILD
 # VALGRIND_ONLY=1 runs only the valgrind tier.
 set -u
 cd "$(dirname "$0")/.."
@@ -51,6 +52,11 @@ else
 	tally "unit (asan+ubsan)" "$B/san/unit"
 	tally "cli (asan+ubsan)" cli_tier "$B/san"
 	tally "valgrind" valgrind_tier
+	# More tiers, one file each (fuzz, soak): tests/tier/NAME.sh BUILD, TAP out.
+	for t in tests/tier/*.sh; do
+		[ -e "$t" ] || continue
+		tally "$(basename "$t" .sh)" bash "$t" "$B"
+	done
 fi
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
