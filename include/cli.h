@@ -35,6 +35,8 @@ typedef struct cli {
 	double max_rate;        /* backup: MB/s, 0 = unlimited */
 	ssh_args ssh;           /* -p -l -i -F -o */
 	int sudo;               /* --sudo */
+	const char *theme;      /* --theme NAME (dashboard) */
+	int refresh_ms;         /* --refresh SECONDS (dashboard), 0 = default */
 	int help, version;
 } cli;
 

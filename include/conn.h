@@ -42,6 +42,7 @@ struct conn {
 	const conn_ops *ops;
 	char *label;       /* owned: short name for prompts, e.g. "store" */
 	char *target;      /* owned: the target as given */
+	char *peer;        /* owned: what answers (the helper's hello), or NULL */
 };
 
 /* Open the target string (see target.h). On success *out is owned by the

@@ -29,5 +29,9 @@ int stats_main(const cli *o, conn *c);
 int check_main(const cli *o, conn *c);
 /* check_main's work with the findings written to out (the shell's .check). */
 int check_run(FILE *out, const cli *o, conn *c);
+/* The report-only rules (no quick_check), for the TUI's alert line: cb
+ * gets each finding (error: 1 for an error, 0 for a warning). */
+typedef void (*check_cb)(void *ctx, int error, const char *check, const char *message);
+void check_rules(const cli *o, const inspect_report *r, check_cb cb, void *ctx);
 
 #endif

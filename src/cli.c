@@ -5,6 +5,7 @@
 #include "cli.h"
 #include "render.h"
 
+#include <limits.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,7 +44,7 @@ static int o_str(cli *o, const char *name, const char *arg, lc_err *e)
 		{ "nullvalue", offsetof(cli, nullvalue) }, { "f", offsetof(cli, file) },
 		{ "file", offsetof(cli, file) }, { "keep", offsetof(cli, keep) },
 		{ "orders", offsetof(cli, orders) }, { "agent", offsetof(cli, agent) },
-		{ "verify", offsetof(cli, verify) },
+		{ "verify", offsetof(cli, verify) }, { "theme", offsetof(cli, theme) },
 	};
 	(void)e;
 	for (size_t i = 0; i < sizeof slots / sizeof slots[0]; i++)
@@ -74,8 +75,10 @@ static int o_num(cli *o, const char *name, const char *arg, lc_err *e)
 {
 	char *end;
 	double v = strtod(arg, &end);
-	if (*end || end == arg || v < 0 || v > 86400 * 365)
-		return lc_err_set(e, LC_EUSAGE, "--%s needs a number, not \"%s\"", name, arg);
+	/* The time limit is kept in milliseconds in an int; NaN fails both tests. */
+	double max = strcmp(name, "timeout") == 0 ? INT_MAX / 1000 : 86400 * 365;
+	if (*end || end == arg || !(v >= 0 && v <= max))
+		return lc_err_set(e, LC_EUSAGE, "--%s needs a number from 0 to %.0f, not \"%s\"", name, max, arg);
 	if (strcmp(name, "timeout") == 0)
 		o->timeout_ms = (int)(v * 1000);
 	else if (strcmp(name, "watch") == 0)
@@ -84,6 +87,8 @@ static int o_num(cli *o, const char *name, const char *arg, lc_err *e)
 		o->latest = (int)v;
 	else if (strcmp(name, "max-rate") == 0)
 		o->max_rate = v;
+	else if (strcmp(name, "refresh") == 0)
+		o->refresh_ms = v < 0.2 ? 200 : (int)(v * 1000);
 	else
 		o->rate = (int)v;
 	return 0;
@@ -145,6 +150,8 @@ static const struct opt opts[] = {
 	{ "quiet", NULL, "backup: no progress bar (the summary line stays)", o_flag },
 	{ "verify", "MODE", "backup: quick (quick_check, default) or full (integrity_check)", o_str },
 	{ "max-rate", "MB", "backup: at most MB megabytes per second", o_num },
+	{ "theme", "NAME", "dashboard: colours (default, light, solarized-dark, high-contrast, mono, or a file)", o_str },
+	{ "refresh", "SECONDS", "dashboard: how often it reads the store (default 2)", o_num },
 	{ "no-tui", NULL, "demo: build the store and exit", o_flag },
 	{ "rate", "N", "demo: orders per second the load writer adds (default 20)", o_num },
 	{ "p", "PORT", "SSH port of the host", o_ssh },
@@ -232,7 +239,8 @@ int cli_parse(int argc, char **argv, cli *o, lc_err *e)
 
 void cli_usage(FILE *out)
 {
-	fputs("usage: litecon [OPTIONS] TARGET [SQL...]\n"
+	fputs("usage: litecon [OPTIONS] TARGET                (the dashboard, on a terminal)\n"
+	      "       litecon [OPTIONS] TARGET [SQL...]\n"
 	      "       litecon [OPTIONS] TARGET < script.sql\n"
 	      "       litecon shell [OPTIONS] TARGET\n"
 	      "       litecon stats [--json|--prometheus] [--watch SECONDS] TARGET\n"

@@ -11,6 +11,7 @@
 #include "render.h"
 #include "session.h"
 #include "shell.h"
+#include "tui.h"
 #include "stats.h"
 
 #include <errno.h>
@@ -101,12 +102,11 @@ static int cmd_query(const cli *o)
 		return usage("no TARGET given");
 	if (o->nsql && o->file)
 		return usage("give SQL arguments or -f FILE, not both");
-	if (!o->nsql && !o->file && isatty(0) && tty)
-		return usage("the dashboard is not in this build yet; give SQL after the target, "
-			     "or a script with -f FILE or on standard input");
 	conn_opts co = { o->timeout_ms >= 0 ? o->timeout_ms : DEFAULT_TIMEOUT_MS, o->agent, &o->ssh, o->sudo };
 	if (conn_open(o->target, &co, &c, &e) < 0)
 		return fail(e.code, e.msg);
+	if (!o->nsql && !o->file && isatty(0) && tty)
+		return tui_main(o, c, &co);  /* the dashboard */
 	if (!tty)
 		setvbuf(stdout, NULL, _IOFBF, 1 << 16);
 	render *r = render_new(stdout, tty);

@@ -494,6 +494,7 @@ static void a_free(conn *c)
 		free(a->schema[i]), free(a->path[i]);
 	free(a->schema);
 	free(a->path);
+	free(a->base.peer);
 	buf_free(&a->in);
 	free(a);
 }
@@ -537,11 +538,23 @@ static int hello(aconn *a, lc_err *e)
 	rd r = rd_of(&f);
 	unsigned major = rd_u16(&r);
 	a->minor = rd_u16(&r);
-	if (f.type != P_HELLO || r.bad)
+	char *who = rd_strdup(&r);
+	if (f.type != P_HELLO || r.bad) {
+		free(who);
 		return bad_frame(a, &f, e);
-	if (major != PROTO_MAJOR)
+	}
+	/* the hello is the peer's text: keep it printable and short */
+	for (char *p = who; p && *p; p++)
+		if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f)
+			*p = '?';
+	if (major != PROTO_MAJOR) {
+		free(who);
 		return lc_err_set(e, LC_ECONNECT, "the helper speaks protocol %u, this litecon %d: "
 				  "use the same litecon version on both ends (--agent upload replaces it)", major, PROTO_MAJOR);
+	}
+	free(a->base.peer);
+	a->base.peer = xasprintf("%.40s, protocol %u.%u", who ? who : "?", major, a->minor);
+	free(who);
 	return 0;
 }
 
@@ -549,6 +562,8 @@ static int on_dbs(aconn *a, const frame *f, lc_err *e)
 {
 	rd r = rd_of(f);
 	int n = (int)rd_u16(&r);
+	if (a->schema)
+		return bad_frame(a, f, e);  /* one DBS per OPEN (a second one leaked the first) */
 	a->schema = xcalloc((size_t)n + 1, sizeof *a->schema);
 	a->path = xcalloc((size_t)n + 1, sizeof *a->path);
 	for (int i = 0; i < n && !r.bad; i++) {

@@ -149,6 +149,8 @@ void conn_free(conn *c)
 		return;
 	free(c->label);
 	free(c->target);
+	free(c->peer);
+	c->peer = NULL;  /* an implementation's free may free it too */
 	c->ops->free(c);
 }
 

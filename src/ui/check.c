@@ -254,6 +254,21 @@ int check_run(FILE *out, const cli *o, conn *c)
 	return fs.n ? LC_ESQL : 0;
 }
 
+void check_rules(const cli *o, const inspect_report *r, check_cb cb, void *ctx)
+{
+	findings fs = { .o = o };
+	for (size_t i = 0; i < sizeof rules / sizeof *rules; i++)
+		rules[i](&fs, r);
+	for (size_t i = 0; i < fs.n; i++) {
+		cb(ctx, fs.f[i].sev == SEV_ERROR, fs.f[i].check, fs.f[i].message);
+		free(fs.f[i].check);
+		free(fs.f[i].subject);
+		free(fs.f[i].message);
+		free(fs.f[i].suggestion);
+	}
+	free(fs.f);
+}
+
 int check_main(const cli *o, conn *c)
 {
 	return check_run(stdout, o, c);
