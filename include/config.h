@@ -34,6 +34,9 @@ typedef struct lc_config {
 /* Read path (NULL: the default location; a missing default file is an
  * empty config, a missing explicit one an error). -1 with e (LC_EUSAGE). */
 int config_load(const char *path, lc_config *c, lc_err *e);
+/* The same for text[0..n) (need not be NUL-terminated; not kept), named
+ * name in messages. c is filled as by config_load; free it either way. */
+int config_parse(const char *text, size_t n, const char *name, lc_config *c, lc_err *e);
 void config_free(lc_config *c);
 const lc_target_cfg *config_target(const lc_config *c, const char *name);
 /* The default path (malloc'd). */

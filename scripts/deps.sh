@@ -4,7 +4,7 @@
 # Usage: scripts/deps.sh [build|test]   (test = build + what the test tiers run)
 set -eu
 need_build="pkg-config libsqlite3-dev libncursesw5-dev libssh2-1-dev libreadline-dev"
-need_test="openssh-server openssh-client tmux sqlite3 valgrind clang sudo"
+need_test="openssh-server openssh-client tmux sqlite3 valgrind clang libclang-rt-dev sudo"
 want=$need_build
 [ "${1:-build}" = test ] && want="$need_build $need_test"
 

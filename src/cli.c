@@ -71,26 +71,43 @@ static int o_flag(cli *o, const char *name, const char *arg, lc_err *e)
 	return 0;
 }
 
+/* Numeric options: where each goes and in what unit. A time kept in
+ * milliseconds in an int stops at INT_MAX ms (24 days); smaller values
+ * than floor are raised to it. */
+enum { N_MS, N_INT, N_DOUBLE };
+static const struct num_opt {
+	const char *name;
+	size_t off;
+	int kind;
+	double floor, max;
+} nums[] = {
+	{ "timeout", offsetof(cli, timeout_ms), N_MS, 0, INT_MAX / 1000 },
+	{ "refresh", offsetof(cli, refresh_ms), N_MS, 0.2, INT_MAX / 1000 },
+	{ "watch", offsetof(cli, watch), N_INT, 1, 86400 * 365 },
+	{ "latest", offsetof(cli, latest), N_INT, 0, 86400 * 365 },
+	{ "rate", offsetof(cli, rate), N_INT, 0, 86400 * 365 },
+	{ "max-rate", offsetof(cli, max_rate), N_DOUBLE, 0, 86400 * 365 },
+};
+
 static int o_num(cli *o, const char *name, const char *arg, lc_err *e)
 {
+	const struct num_opt *n = nums;
+	while (n < nums + sizeof nums / sizeof *nums - 1 && strcmp(n->name, name) != 0)
+		n++;
 	char *end;
 	double v = strtod(arg, &end);
-	/* The time limit is kept in milliseconds in an int; NaN fails both tests. */
-	double max = strcmp(name, "timeout") == 0 ? INT_MAX / 1000 : 86400 * 365;
-	if (*end || end == arg || !(v >= 0 && v <= max))
-		return lc_err_set(e, LC_EUSAGE, "--%s needs a number from 0 to %.0f, not \"%s\"", name, max, arg);
-	if (strcmp(name, "timeout") == 0)
-		o->timeout_ms = (int)(v * 1000);
-	else if (strcmp(name, "watch") == 0)
-		o->watch = v < 1 ? 1 : (int)v;
-	else if (strcmp(name, "latest") == 0)
-		o->latest = (int)v;
-	else if (strcmp(name, "max-rate") == 0)
-		o->max_rate = v;
-	else if (strcmp(name, "refresh") == 0)
-		o->refresh_ms = v < 0.2 ? 200 : (int)(v * 1000);
+	/* NaN fails both tests; a value past max would not fit an int (UB). */
+	if (*end || end == arg || !(v >= 0 && v <= n->max))
+		return lc_err_set(e, LC_EUSAGE, "--%s needs a number from 0 to %.0f, not \"%s\"", name, n->max, arg);
+	if (v < n->floor)
+		v = n->floor;
+	void *slot = (char *)o + n->off;
+	if (n->kind == N_MS)
+		*(int *)slot = (int)(v * 1000);
+	else if (n->kind == N_INT)
+		*(int *)slot = (int)v;
 	else
-		o->rate = (int)v;
+		*(double *)slot = v;
 	return 0;
 }
 

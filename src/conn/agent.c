@@ -151,6 +151,9 @@ static int remote_error(const frame *f, lc_err *e)
 	const char *s;
 	size_t n;
 	rd_str(&r, &s, &n);
+	n = strnlen(s, n);  /* SQLite's messages hold no NUL */
+	if (r.bad || n == 0)  /* an ERROR must say why (a cut one gave an empty message) */
+		return lc_err_set(e, LC_ECONNECT, "the helper sent a malformed ERROR frame");
 	if (code == 0 || code > 255)
 		code = LC_ESQL;
 	lc_err_set(e, (int)code, "%.*s", (int)(n < 900 ? n : 900), s);
@@ -165,6 +168,7 @@ typedef struct qstate {
 	int ncol;
 	lc_value *vals;
 	int stopped;       /* the sink asked to stop; CANCEL sent */
+	int open;          /* between COLUMNS and DONE: the sink's begin ran, its end not yet */
 } qstate;
 
 static int on_columns(aconn *a, qstate *q, const frame *f, lc_err *e)
@@ -176,9 +180,10 @@ static int on_columns(aconn *a, qstate *q, const frame *f, lc_err *e)
 	int rc = 0;
 	for (int i = 0; i < n; i++)
 		names[i] = copies[i] = rd_strdup(&r);
-	if (r.bad || n == 0) {
+	if (r.bad || n == 0 || q->open) {
 		rc = bad_frame(a, f, e);
 	} else {
+		q->open = 1;
 		q->ncol = n;
 		q->vals = xrealloc(q->vals, sizeof *q->vals * (size_t)n);
 		if (!q->stopped && q->k->begin && q->k->begin(q->ctx, n, names))
@@ -195,7 +200,7 @@ static int on_rows(aconn *a, qstate *q, uint32_t id, const frame *f, lc_err *e)
 {
 	rd r = rd_of(f);
 	uint32_t nrows = rd_u32(&r);
-	if (q->ncol <= 0)
+	if (q->ncol <= 0 || !q->open)  /* rows belong to an open statement */
 		return bad_frame(a, f, e);
 	for (uint32_t i = 0; i < nrows; i++) {
 		for (int c = 0; c < q->ncol; c++)
@@ -212,12 +217,24 @@ static int on_rows(aconn *a, qstate *q, uint32_t id, const frame *f, lc_err *e)
 	return r.n ? bad_frame(a, f, e) : 0;
 }
 
+/* DONE ends the statement its COLUMNS began. */
+static int on_done(aconn *a, qstate *q, const frame *f, lc_err *e)
+{
+	rd r = rd_of(f);
+	if (!q->open)  /* the sink's end would run without its begin */
+		return bad_frame(a, f, e);
+	q->open = 0;
+	if (!q->stopped && q->k->end && q->k->end(q->ctx, (long long)rd_u64(&r)))
+		q->stopped = 1;
+	return 0;
+}
+
 static int a_exec(conn *c, const char *sql, const lc_sink *k, void *ctx, lc_err *e)
 {
 	static const lc_sink none;
 	aconn *a = (aconn *)c;
 	uint32_t id = ++a->next_id;
-	qstate q = { k ? k : &none, ctx, 0, NULL, 0 };
+	qstate q = { k ? k : &none, ctx, 0, NULL, 0, 0 };
 	buf b = { 0 };
 	frame f;
 	int rc = -1;
@@ -238,11 +255,8 @@ static int a_exec(conn *c, const char *sql, const lc_sink *k, void *ctx, lc_err 
 			break;
 		if (f.type == P_ROWS && on_rows(a, &q, id, &f, e) < 0)
 			break;
-		if (f.type == P_DONE && !q.stopped && q.k->end) {
-			rd r = rd_of(&f);
-			if (q.k->end(q.ctx, (long long)rd_u64(&r)))
-				q.stopped = 1;
-		}
+		if (f.type == P_DONE && on_done(a, &q, &f, e) < 0)
+			break;
 		if (f.type == P_ERROR || f.type == P_END) {
 			if (f.type == P_ERROR && !q.stopped)
 				remote_error(&f, e);
@@ -292,16 +306,20 @@ static int section_rows(aconn *a, isect *s, const frame *f, lc_err *e)
 {
 	rd r = rd_of(f);
 	uint32_t nrows = rd_u32(&r);
-	lc_value *v = xcalloc((size_t)(s && s->ncol ? s->ncol : 1), sizeof *v);
+	/* Rows of no columns take no bytes: 4 billion of them once grew
+	 * memory without bound. Each value takes at least its tag byte. */
+	if (!s || (nrows && s->ncol == 0))
+		return bad_frame(a, f, e);
+	lc_value *v = xcalloc((size_t)(s->ncol ? s->ncol : 1), sizeof *v);
 	int rc = 0;
-	for (uint32_t i = 0; s && i < nrows && rc == 0; i++) {
+	for (uint32_t i = 0; i < nrows && rc == 0; i++) {
 		for (int c = 0; c < s->ncol && rc == 0; c++)
 			rc = rd_value(&r, &v[c]);
 		if (rc == 0)
 			isect_row(s, v);
 	}
 	free(v);
-	return !s || rc < 0 || r.n ? bad_frame(a, f, e) : 0;
+	return rc < 0 || r.n ? bad_frame(a, f, e) : 0;
 }
 
 static int a_inspect(conn *c, const inspect_opts *o, inspect_report **out, lc_err *e)

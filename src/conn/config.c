@@ -137,18 +137,38 @@ static int parse_line(lc_config *c, char *raw, int line, lc_err *e)
 	return set_value(c, &c->t[c->n - 1], trim(s), trim(v), line, e);
 }
 
+/* Parse every line of f into c; 0, or -1 with e at the first bad line. */
+static int read_lines(FILE *f, lc_config *c, lc_err *e)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	int lineno = 0, rc = 0;
+	while (rc == 0 && getline(&line, &cap, f) >= 0)
+		rc = parse_line(c, line, ++lineno, e);
+	free(line);
+	return rc;
+}
+
 int config_load(const char *path, lc_config *c, lc_err *e)
 {
 	*c = (lc_config){ .file = path ? xstrdup(path) : config_path() };
 	FILE *f = fopen(c->file, "re");
-	char *line = NULL;
-	size_t cap = 0;
-	int lineno = 0, rc = 0;
 	if (!f)
 		return path || errno != ENOENT ? lc_err_set(e, LC_EUSAGE, "cannot read %s: %s", c->file, strerror(errno)) : 0;
-	while (rc == 0 && getline(&line, &cap, f) >= 0)
-		rc = parse_line(c, line, ++lineno, e);
-	free(line);
+	int rc = read_lines(f, c, e);
+	fclose(f);
+	return rc;
+}
+
+int config_parse(const char *text, size_t n, const char *name, lc_config *c, lc_err *e)
+{
+	*c = (lc_config){ .file = xstrdup(name) };
+	if (n == 0)
+		return 0;
+	FILE *f = fmemopen((void *)text, n, "r");
+	if (!f)
+		return lc_err_set(e, LC_EUSAGE, "cannot read %s: %s", name, strerror(errno));
+	int rc = read_lines(f, c, e);
 	fclose(f);
 	return rc;
 }
