@@ -1,20 +1,36 @@
 /*
- * bfile.c: the .partial file of a backup, from first page to rename.
+ * bfile.c: the .partial file of a backup, from first page to rename, and
+ * the hash sidecar that lets the next backup to the same DEST start from
+ * the page hashes instead of reading DEST again.
+ *
+ * Speed without giving up a promise: consecutive pages are gathered into
+ * one write; writeback starts every few MB (sync_file_range), so the final
+ * fsync has little left to do; and that fsync runs in a thread while the
+ * main thread checks the file (quick_check through mmap), since one waits
+ * on the disk and the other on the CPU. Nothing is renamed until both are
+ * done and both passed.
  */
 #define _GNU_SOURCE
 #include "bfile.h"
+#include "sha256.h"
 #include "snapshot.h"
 #include "util.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <linux/fs.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#define RUN_MAX (1u << 20)     /* consecutive pages gathered into one write */
+#define KICK_EVERY (8u << 20)  /* start writeback after this many bytes written */
 
 struct bfile {
 	char *dest, *partial;   /* owned */
@@ -23,7 +39,17 @@ struct bfile {
 	uint8_t *hash;          /* owned: SNAP_HASH per page, as the file will hold them */
 	uint32_t nhash;
 	uint32_t known_ps;      /* page size the initial hashes are for */
+	uint8_t *run;           /* owned: RUN_MAX bytes of consecutive pages not written yet */
+	size_t run_len;
+	off_t run_off;          /* where run[0] goes */
+	size_t unkicked;        /* bytes written since writeback was last started */
+	pthread_t copier;       /* copies the earlier backup while the host hashes */
+	int copying;            /* copier to be joined */
+	int copy_errno;         /* its result (0 = copied) */
+	int sync_errno;         /* the fsync thread's result (0 = synced) */
 };
+
+static void save_hashes(const char *dest, uint32_t page_size, const uint8_t *hashes, uint32_t n);
 
 static int fail(bfile *f, lc_err *e, const char *what)
 {
@@ -31,24 +57,63 @@ static int fail(bfile *f, lc_err *e, const char *what)
 			  f->dest);
 }
 
-/* Copy the earlier backup into the .partial (in the kernel when it can). */
-static int copy_file(const char *from, int to)
+/* Let the kernel start writing what is dirty (it does not wait): the disk
+ * works while the network does, and the final fsync finds little to do. */
+static void kick(bfile *f)
+{
+#ifdef SYNC_FILE_RANGE_WRITE
+	sync_file_range(f->fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+#endif
+	f->unkicked = 0;
+}
+
+/* Copy the earlier backup into the .partial: a reflink where the
+ * filesystem has them (btrfs, XFS: no data copied, nothing to sync), else
+ * in the kernel, else by hand. */
+static int copy_file(bfile *f)
 {
 	char chunk[1 << 16];
-	ssize_t n;
-	int in = open(from, O_RDONLY | O_CLOEXEC);
+	ssize_t n = 0;
+	int in = open(f->dest, O_RDONLY | O_CLOEXEC), to = f->fd;
 	if (in < 0)
 		return errno == ENOENT ? 0 : -1;
+	if (ioctl(to, FICLONE, in) == 0) {
+		close(in);
+		return 0;
+	}
 	while ((n = copy_file_range(in, NULL, to, NULL, 1 << 30, 0)) > 0)
 		;
-	if (n < 0 && (errno == EXDEV || errno == ENOSYS || errno == EINVAL))
+	if (n < 0 && (errno == EXDEV || errno == ENOSYS || errno == EINVAL || errno == EOPNOTSUPP))
 		while ((n = read(in, chunk, sizeof chunk)) > 0)
 			if (write(to, chunk, (size_t)n) != n) {
 				n = -1;
 				break;
 			}
 	close(in);
+	if (n == 0)
+		kick(f);
 	return n < 0 ? -1 : 0;
+}
+
+static void *copy_main(void *arg)
+{
+	bfile *f = arg;
+	f->copy_errno = copy_file(f) == 0 ? 0 : errno ? errno : EIO;
+	return NULL;
+}
+
+/* The copy must be complete before any page is written over it. */
+static int copied(bfile *f, lc_err *e)
+{
+	if (f->copying) {
+		pthread_join(f->copier, NULL);
+		f->copying = 0;
+	}
+	if (!f->copy_errno)
+		return 0;
+	errno = f->copy_errno;
+	f->copy_errno = 0;
+	return fail(f, e, "write");
 }
 
 int bfile_open(const char *dest, const uint8_t *known, uint32_t nknown, uint32_t known_ps, bfile **out, lc_err *e)
@@ -64,12 +129,12 @@ int bfile_open(const char *dest, const uint8_t *known, uint32_t nknown, uint32_t
 		free(f->dest), free(f->partial), free(f);
 		return -1;
 	}
-	if (incremental && copy_file(dest, f->fd) < 0) {
-		fail(f, e, "write");
-		bfile_abort(f);
-		return -1;
-	}
-	if (incremental) {
+	if (incremental) {  /* in a thread: the host takes a while to hash its pages */
+		f->copying = pthread_create(&f->copier, NULL, copy_main, f) == 0;
+		if (!f->copying && (copy_main(f), copied(f, e) < 0)) {
+			bfile_abort(f);
+			return -1;
+		}
 		f->hash = xmalloc((size_t)nknown * SNAP_HASH);
 		memcpy(f->hash, known, (size_t)nknown * SNAP_HASH);
 		f->nhash = nknown;
@@ -90,6 +155,29 @@ int bfile_begin(bfile *f, uint32_t page_size, uint32_t pages, lc_err *e)
 	f->hash = xrealloc(f->hash, n * SNAP_HASH);
 	memset(f->hash + (size_t)f->nhash * SNAP_HASH, 0, (n - f->nhash) * SNAP_HASH);
 	f->nhash = (uint32_t)n;
+	if (!f->run)
+		f->run = xmalloc(RUN_MAX);
+	return 0;
+}
+
+/* Write the gathered pages. */
+static int flush_run(bfile *f, lc_err *e)
+{
+	if (copied(f, e) < 0)
+		return -1;
+	for (size_t done = 0; done < f->run_len;) {
+		ssize_t n = pwrite(f->fd, f->run + done, f->run_len - done, f->run_off + (off_t)done);
+		if (n <= 0) {
+			if (n == 0)
+				errno = ENOSPC;
+			return fail(f, e, "write");
+		}
+		done += (size_t)n;
+	}
+	f->unkicked += f->run_len;
+	f->run_len = 0;
+	if (f->unkicked >= KICK_EVERY)
+		kick(f);
 	return 0;
 }
 
@@ -102,16 +190,19 @@ int bfile_page(bfile *f, uint32_t pgno, const uint8_t *data, lc_err *e)
 		f->nhash = pgno + 1024;
 	}
 	snap_page_hash(data, f->page_size, f->hash + (size_t)(pgno - 1) * SNAP_HASH);
-	for (size_t done = 0; done < f->page_size;) {
-		ssize_t n = pwrite(f->fd, data + done, f->page_size - done, off + (off_t)done);
-		if (n <= 0)
-			return fail(f, e, "write");
-		done += (size_t)n;
-	}
+	if (f->run_len && (off != f->run_off + (off_t)f->run_len || f->run_len + f->page_size > RUN_MAX) &&
+	    flush_run(f, e) < 0)
+		return -1;
+	if (!f->run_len)
+		f->run_off = off;
+	memcpy(f->run + f->run_len, data, f->page_size);
+	f->run_len += f->page_size;
 	return 0;
 }
 
-/* PRAGMA quick_check/integrity_check and page_count of the .partial. */
+/* PRAGMA quick_check/integrity_check and page_count of the .partial. It
+ * reads through mmap: every page is read once or twice, and on a VM a
+ * read() per page costs more than the check itself. */
 static int check_db(bfile *f, int full, lc_err *e)
 {
 	sqlite3 *db = NULL;
@@ -119,6 +210,10 @@ static int check_db(bfile *f, int full, lc_err *e)
 	char *uri = sqlite3_mprintf("file:%s?mode=ro&immutable=1", f->partial);
 	int rc = sqlite3_open_v2(uri, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
 	sqlite3_free(uri);
+	char *mm = sqlite3_mprintf("PRAGMA mmap_size=%lld", (long long)f->pages * f->page_size);
+	if (rc == SQLITE_OK)
+		sqlite3_exec(db, mm, NULL, NULL, NULL);  /* a plain read() per page if it is refused */
+	sqlite3_free(mm);
 	const char *sql = full ? "PRAGMA integrity_check(1)" : "PRAGMA quick_check(1)";
 	if (rc == SQLITE_OK)
 		rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
@@ -149,32 +244,62 @@ static void sync_dir(const char *path)
 	free(d);
 }
 
+static void *sync_main(void *arg)
+{
+	bfile *f = arg;
+	f->sync_errno = fsync(f->fd) == 0 ? 0 : errno ? errno : EIO;
+	return NULL;
+}
+
+/* The digest of the pages (the ones written, and the earlier backup's for
+ * the rest: no re-read; a file SHA-256 for a manifest does need one), then
+ * the database check. */
+static int verify(bfile *f, const uint8_t digest[32], int full, char sha[65], lc_err *e)
+{
+	uint8_t got[32], whole[32];
+	snap_digest(f->hash, f->nhash, f->pages, f->page_size, got);
+	if (sha && snapshot_digest_file(f->partial, f->page_size, whole, sha, NULL, NULL) < 0)
+		memset(got, 0, sizeof got);
+	if (memcmp(got, digest, 32) != 0)
+		return lc_err_set(e, LC_EVERIFY, "the backup's pages do not match the SHA-256 digest of the snapshot; %s "
+				  "was left as it was", f->dest);
+	return check_db(f, full, e);
+}
+
+/* fsync in a thread while the file is verified; both must pass. */
+static int sync_and_verify(bfile *f, const uint8_t digest[32], int full, char sha[65], lc_err *e)
+{
+	pthread_t t;
+	int threaded = pthread_create(&t, NULL, sync_main, f) == 0;
+	if (!threaded)
+		sync_main(f);
+	int rc = verify(f, digest, full, sha, e);
+	if (threaded)
+		pthread_join(t, NULL);
+	if (rc == 0 && f->sync_errno) {
+		errno = f->sync_errno;
+		rc = fail(f, e, "sync");
+	}
+	return rc;
+}
+
 int bfile_commit(bfile *f, const uint8_t digest[32], int full, char sha[65], lc_err *e)
 {
-	uint8_t got[32];
 	int rc = -1;
-	if (ftruncate(f->fd, (off_t)f->pages * f->page_size) < 0 || fsync(f->fd) < 0) {
+	if (flush_run(f, e) < 0)
+		goto out;
+	if (ftruncate(f->fd, (off_t)f->pages * f->page_size) < 0) {
 		fail(f, e, "finish");
 		goto out;
 	}
-	/* The pages written, and the earlier backup's for the rest: no re-read.
-	 * A file SHA-256 (manifests) does need one. */
-	snap_digest(f->hash, f->nhash, f->pages, f->page_size, got);
-	uint8_t whole[32];
-	if (sha && snapshot_digest_file(f->partial, f->page_size, whole, sha, NULL, NULL) < 0)
-		memset(got, 0, sizeof got);
-	if (memcmp(got, digest, 32) != 0) {
-		lc_err_set(e, LC_EVERIFY, "the backup's pages do not match the SHA-256 digest of the snapshot; %s was left "
-			   "as it was", f->dest);
-		goto out;
-	}
-	if (check_db(f, full, e) < 0)
+	if (sync_and_verify(f, digest, full, sha, e) < 0)
 		goto out;
 	if (rename(f->partial, f->dest) < 0) {
 		fail(f, e, "rename");
 		goto out;
 	}
 	sync_dir(f->dest);
+	save_hashes(f->dest, f->page_size, f->hash, f->pages);
 	rc = 0;
 out:
 	if (rc < 0) {
@@ -182,7 +307,7 @@ out:
 		return -1;
 	}
 	close(f->fd);
-	free(f->dest), free(f->partial), free(f->hash), free(f);
+	free(f->dest), free(f->partial), free(f->hash), free(f->run), free(f);
 	return 0;
 }
 
@@ -190,9 +315,117 @@ void bfile_abort(bfile *f)
 {
 	if (!f)
 		return;
+	if (f->copying)
+		pthread_join(f->copier, NULL);
 	close(f->fd);
 	unlink(f->partial);
-	free(f->dest), free(f->partial), free(f->hash), free(f);
+	free(f->dest), free(f->partial), free(f->hash), free(f->run), free(f);
+}
+
+/* ---- the hash sidecar: DIR/.NAME.litecon-hashes beside DIR/NAME ----
+ * magic, then u64 dev, ino, size, mtime s/ns, ctime s/ns of the backup as
+ * renamed into place, u32 page_size, u32 n, n hashes, and a SHA-256 of
+ * all that. Trusted only while the backup's stat still matches (any write,
+ * truncate, touch or replacement changes the ctime or the inode); else the
+ * backup is read and hashed again. A cache: never synced, never needed. */
+
+#define SIDE_MAGIC "litecon-hashes-1"  /* 16 bytes */
+#define SIDE_HEAD (16 + 7 * 8 + 2 * 4)
+
+static char *side_path(const char *dest)
+{
+	char *d = xstrdup(dest), *b = xstrdup(dest);
+	char *p = xasprintf("%s/.%s.litecon-hashes", dirname(d), basename(b));
+	free(d), free(b);
+	return p;
+}
+
+static void put64(uint8_t *p, uint64_t v)
+{
+	for (int i = 0; i < 8; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static uint64_t get64(const uint8_t *p)
+{
+	uint64_t v = 0;
+	for (int i = 7; i >= 0; i--)
+		v = v << 8 | p[i];
+	return v;
+}
+
+/* The header that describes path as it is now; -1 if it cannot be stat'ed. */
+static int side_head(const char *path, uint32_t page_size, uint32_t n, uint8_t out[SIDE_HEAD])
+{
+	struct stat st;
+	if (stat(path, &st) < 0)
+		return -1;
+	const uint64_t v[7] = { (uint64_t)st.st_dev, (uint64_t)st.st_ino, (uint64_t)st.st_size,
+				(uint64_t)st.st_mtim.tv_sec, (uint64_t)st.st_mtim.tv_nsec,
+				(uint64_t)st.st_ctim.tv_sec, (uint64_t)st.st_ctim.tv_nsec };
+	memcpy(out, SIDE_MAGIC, 16);
+	for (int i = 0; i < 7; i++)
+		put64(out + 16 + 8 * i, v[i]);
+	put64(out + 16 + 56, (uint64_t)page_size | (uint64_t)n << 32);
+	return 0;
+}
+
+static void save_hashes(const char *dest, uint32_t page_size, const uint8_t *hashes, uint32_t n)
+{
+	uint8_t head[SIDE_HEAD], sum[32];
+	char *path = side_path(dest), *tmp = xasprintf("%s.partial", path);
+	size_t len = (size_t)n * SNAP_HASH;
+	sha256 h;
+	FILE *fp = NULL;
+	if (side_head(dest, page_size, n, head) < 0 || !(fp = fopen(tmp, "wbe")))
+		goto out;
+	sha256_init(&h);
+	sha256_add(&h, head, sizeof head);
+	sha256_add(&h, hashes, len);
+	sha256_done(&h, sum);
+	int ok = fwrite(head, 1, sizeof head, fp) == sizeof head && fwrite(hashes, 1, len, fp) == len &&
+		 fwrite(sum, 1, 32, fp) == 32;
+	ok = fclose(fp) == 0 && ok;
+	if (!ok || rename(tmp, path) < 0)
+		unlink(tmp);
+out:
+	free(path), free(tmp);
+}
+
+/* The sidecar's hashes if it still describes dest; -1 otherwise. */
+static int side_load(const char *dest, uint32_t page_size, uint8_t **hashes, uint32_t *n)
+{
+	struct stat st;
+	uint8_t want[SIDE_HEAD], sum[32];
+	char *path = side_path(dest);
+	FILE *fp = fopen(path, "rbe");
+	free(path);
+	if (!fp || fstat(fileno(fp), &st) < 0) {
+		if (fp)
+			fclose(fp);
+		return -1;
+	}
+	uint8_t *all = st.st_size >= SIDE_HEAD + 32 ? xmalloc((size_t)st.st_size) : NULL;
+	size_t len = all ? fread(all, 1, (size_t)st.st_size, fp) : 0;
+	fclose(fp);
+	uint32_t count = (uint32_t)((len - SIDE_HEAD - 32) / SNAP_HASH);
+	int rc = -1;
+	if (all && len == (size_t)st.st_size && len == SIDE_HEAD + (size_t)count * SNAP_HASH + 32 &&
+	    side_head(dest, page_size, count, want) == 0 && !memcmp(all, want, SIDE_HEAD) &&
+	    get64(want + 32) == (uint64_t)count * page_size) {
+		sha256 h;
+		sha256_init(&h);
+		sha256_add(&h, all, len - 32);
+		sha256_done(&h, sum);
+		rc = memcmp(sum, all + len - 32, 32) ? -1 : 0;
+	}
+	if (rc == 0) {
+		*hashes = xmalloc((size_t)count * SNAP_HASH + 1);
+		memcpy(*hashes, all + SIDE_HEAD, (size_t)count * SNAP_HASH);
+		*n = count;
+	}
+	free(all);
+	return rc;
 }
 
 void bfile_known(const char *path, uint32_t *page_size, uint8_t **hashes, uint32_t *n)
@@ -209,6 +442,8 @@ void bfile_known(const char *path, uint32_t *page_size, uint8_t **hashes, uint32
 		return;
 	uint32_t ps = (uint32_t)h[16] << 8 | h[17];
 	*page_size = ps == 1 ? 65536 : ps;
+	if (side_load(path, *page_size, hashes, n) == 0)
+		return;
 	if (snapshot_digest_file(path, *page_size, d, NULL, hashes, n) < 0)
 		*page_size = 0;
 }
