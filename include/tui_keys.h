@@ -28,7 +28,7 @@ typedef struct tkey {
 	int ctx;             /* enum key_ctx */
 	int action;          /* enum key_action */
 	int hint;            /* shown on the hint line of its context */
-	const char *help;
+	const char *help;    /* NULL: an alias, not listed on its own */
 } tkey;
 
 /* The action of key in context ctx (falling back to KC_ALL), or A_NONE. */

@@ -58,6 +58,10 @@ static void c_table(app *a, const char *arg)
 		return;
 	}
 	split_table(a, arg, schema, sizeof schema, table, sizeof table);
+	if (app_catalog(a)->loaded && !tcat_find(app_catalog(a), schema, table)) {
+		app_msg(a, TH_error, "no table called %.100s (Tab completes the names; :tables lists them)", arg);
+		return;
+	}
 	app_push(a, grid_table(a, schema, table, 0));
 }
 

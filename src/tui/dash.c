@@ -179,10 +179,10 @@ static const pcol queue_cols[] = {
 };
 static const pcol wal_cols[] = {
 	{ "schema", "db", 8, 0 }, { "size_bytes", "size", 9, 1 }, { "wal_bytes", "wal", 9, 1 },
-	{ "wal_frames", "frames", 7, 1 }, { "wal_backfilled", "backfill", 8, 1 }, { "journal_mode", "mode", 5, 0 },
+	{ "wal_frames", "frames", 7, 1 }, { "wal_backfilled", "backfill", 9, 1 }, { "journal_mode", "mode", 5, 0 },
 };
 static const pcol seq_cols[] = {
-	{ "schema", "db", 7, 0 }, { "table", "table", 22, 0 }, { "seq", "seq", 9, 1 }, { "max_id", "max(id)", 9, 1 },
+	{ "schema", "db", 7, 0 }, { "table", "table", 20, 0 }, { "seq", "seq", 9, 1 }, { "max_id", "max(id)", 9, 1 },
 	{ "rows", "rows", 9, 1 }, { "missing_top", "missing", 8, 1 },
 };
 static const pcol opener_cols[] = {
@@ -261,6 +261,22 @@ static void draw_row(app *a, const pane *p, const isect *s, size_t row, int y, i
 	}
 }
 
+/* Below the queues: the Solid Queue processes and their heartbeats. */
+static void draw_workers(app *a, int y, int x, int w, int h)
+{
+	const isect *p = inspect_find(app_report(a), "processes");
+	if (!p || p->absent || h < 2 || !p->nrows)
+		return;
+	draw_str(y, x, w, "process      name                  pid  heartbeat", TH_header);
+	for (size_t i = 0; i < p->nrows && (int)i < h - 1; i++) {
+		char *kind = text(p, i, "kind"), *name = text(p, i, "name");
+		int stale = num(p, i, "stale") != 0;
+		draw_fmt(y + 1 + (int)i, x, w, stale ? TH_warn : TH_normal, "%-12.12s %-18.18s %8.0f  %.0fs ago%s", kind, name,
+			 num(p, i, "pid"), num(p, i, "heartbeat_age_s"), stale ? "  STALE" : "");
+		free(kind), free(name);
+	}
+}
+
 static void draw_pane(app *a, dash *d, int i, int y, int x, int h, int w)
 {
 	const pane *p = &panes[i];
@@ -290,6 +306,8 @@ static void draw_pane(app *a, dash *d, int i, int y, int x, int h, int w)
 		d->top[i] = d->cur[i] - (size_t)ih + 1;
 	for (size_t r = d->top[i]; r < s->nrows && iy < y + h - 1; r++, iy++)
 		draw_row(a, p, s, r, iy, ix, iw, d->focus == i && r == d->cur[i]);
+	if (p->cols == queue_cols)
+		draw_workers(a, iy, ix, iw, y + h - 1 - iy);
 }
 
 static void d_draw(app *a, view *v, int y, int x, int h, int w)

@@ -233,7 +233,7 @@ static void l_done(app *a, view *v, tjob *j)
 			add_line(s, "(the row is gone)", 17);
 	} else {
 		add_line(s, "", 0);
-		char *t = xasprintf("%zu item rows:", j->res->nrows);
+		char *t = xasprintf("items (%zu row%s):", j->res->nrows, j->res->nrows == 1 ? "" : "s");
 		add_line(s, t, strlen(t));
 		free(t);
 		add_table(s, j->res);
@@ -304,7 +304,7 @@ view *help_new(app *a)
 	for (int ctx = 0; ctx < KC_COUNT; ctx++) {
 		int any = 0;
 		for (const tkey *k = keys_table; k->label; k++) {
-			if (k->ctx != ctx)
+			if (k->ctx != ctx || !k->help)
 				continue;
 			if (!any++) {
 				if (s->n)

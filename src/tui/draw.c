@@ -124,7 +124,7 @@ int draw_text(int y, int x, int w, const char *s, size_t n, int el)
 	int used = 0;
 	const char *p = D.scratch.p ? D.scratch.p : "";
 	size_t k = u8_fit(p, D.scratch.len, w, &used);
-	attr_set(D.attr[el], 0, NULL);
+	attrset((int)D.attr[el]);
 	if (D.utf8) {
 		mvaddnstr(y, x, p, (int)k);
 	} else {  /* no UTF-8: one '?' per non-ASCII character */
@@ -133,7 +133,7 @@ int draw_text(int y, int x, int w, const char *s, size_t n, int el)
 			if (((unsigned char)p[i] & 0xc0) != 0x80)
 				addch((unsigned char)p[i] < 0x80 ? (chtype)(unsigned char)p[i] : '?');
 	}
-	attr_set(D.attr[TH_normal], 0, NULL);
+	attrset((int)D.attr[TH_normal]);
 	return used;
 }
 
@@ -166,9 +166,9 @@ void draw_fill(int y, int x, int w, int el)
 		return;
 	if (x + w > COLS)
 		w = COLS - x;
-	attr_set(D.attr[el], 0, NULL);
+	attrset((int)D.attr[el]);
 	mvhline(y, x, ' ', w);
-	attr_set(D.attr[TH_normal], 0, NULL);
+	attrset((int)D.attr[TH_normal]);
 }
 
 void draw_frame(int y, int x, int h, int w, const char *title, int focused)
@@ -176,7 +176,7 @@ void draw_frame(int y, int x, int h, int w, const char *title, int focused)
 	if (h < 2 || w < 4)
 		return;
 	int el = focused ? TH_focus : TH_border;
-	attr_set(D.attr[el], 0, NULL);
+	attrset((int)D.attr[el]);
 	mvhline(y, x + 1, ACS_HLINE, w - 2);
 	mvhline(y + h - 1, x + 1, ACS_HLINE, w - 2);
 	mvvline(y + 1, x, ACS_VLINE, h - 2);
@@ -185,7 +185,7 @@ void draw_frame(int y, int x, int h, int w, const char *title, int focused)
 	mvaddch(y, x + w - 1, ACS_URCORNER);
 	mvaddch(y + h - 1, x, ACS_LLCORNER);
 	mvaddch(y + h - 1, x + w - 1, ACS_LRCORNER);
-	attr_set(D.attr[TH_normal], 0, NULL);
+	attrset((int)D.attr[TH_normal]);
 	if (title && *title) {
 		char t[256];
 		snprintf(t, sizeof t, " %s ", title);
@@ -202,7 +202,7 @@ void draw_spark(int y, int x, int w, const double *v, int n, int el)
 	for (int i = from; i < n; i++)
 		if (v[i] > max)
 			max = v[i];
-	attr_set(D.attr[el], 0, NULL);
+	attrset((int)D.attr[el]);
 	move(y, x);
 	for (int i = from; i < n; i++) {
 		int lvl = max > 0 ? (int)(v[i] / max * 7.0 + 0.5) : 0;
@@ -212,5 +212,5 @@ void draw_spark(int y, int x, int w, const double *v, int n, int el)
 		else
 			addch((chtype)ascii[lvl]);
 	}
-	attr_set(D.attr[TH_normal], 0, NULL);
+	attrset((int)D.attr[TH_normal]);
 }

@@ -41,7 +41,7 @@ typedef struct grid {
 	int desc;
 	int at_start, at_end;
 	int pending;            /* the page asked for */
-	size_t page_no;         /* pages from the start, for the position line */
+	long page_no;           /* pages from the start (>= 0) or from the end (< 0) */
 	char err[LC_ERRLEN];
 } grid;
 
@@ -254,7 +254,9 @@ static void page_in(grid *g, tres *r)
 	} edge[] = { [P_FIRST] = { 1, 2 }, [P_NEXT] = { 0, 2 }, [P_PREV] = { 2, 0 }, [P_LAST] = { 2, 1 } };
 	g->at_start = edge[g->pending].start == 2 ? !more : edge[g->pending].start;
 	g->at_end = edge[g->pending].end == 2 ? !more : edge[g->pending].end;
-	g->page_no = g->pending == P_FIRST ? 0 : g->pending == P_NEXT ? g->page_no + 1 : g->pending == P_PREV && g->page_no ? g->page_no - 1 : g->page_no;
+	/* pages counted from the start; from the end after G (negative) */
+	static const int step[] = { [P_FIRST] = 0, [P_NEXT] = 1, [P_PREV] = -1, [P_LAST] = 0 };
+	g->page_no = g->pending == P_FIRST ? 0 : g->pending == P_LAST ? -1 : g->page_no + step[g->pending];
 	g->cur = g->pending == P_PREV || g->pending == P_LAST ? (r->nrows ? r->nrows - 1 : 0) : 0;
 	g->top = 0;
 }
@@ -308,7 +310,8 @@ static void position(grid *g, view *v, char *out, size_t len)
 	if (v->filter[0])
 		snprintf(filt, sizeof filt, "  filter /%.60s", v->filter);
 	if (g->kind == G_TABLE)
-		snprintf(out, len, "row %zu of page %zu (%zu rows)%s%s%s%s", g->nvis ? g->cur + 1 : 0, g->page_no + 1, g->nvis,
+		snprintf(out, len, "row %zu of page %ld%s (%zu rows)%s%s%s%s", g->nvis ? g->cur + 1 : 0,
+			 g->page_no >= 0 ? g->page_no + 1 : -g->page_no, g->page_no >= 0 ? "" : " from the end", g->nvis,
 			 g->at_start ? "  [start]" : "", g->at_end ? "  [end]" : "", sort, filt);
 	else
 		snprintf(out, len, "row %zu of %zu%s%s%s", g->nvis ? g->cur + 1 : 0, g->nvis,
@@ -373,7 +376,10 @@ static void g_draw(app *a, view *v, int y, int x, int h, int w)
 		draw_str(y, cx, cw, g->r->names[c], c == g->ccol ? TH_focus : TH_header);
 		cx += g->width[c] + 2;
 	}
-	position(g, v, pos, sizeof pos);
+	if (v->job)
+		snprintf(pos, sizeof pos, "reading...");
+	else
+		position(g, v, pos, sizeof pos);
 	draw_str(y + h - 1, x, w, pos, TH_dim);
 	if (g->nvis == 0)
 		draw_str(y + 1, x, w, v->filter[0] ? "no rows match the filter" : "no rows", TH_dim);

@@ -21,34 +21,34 @@ const tkey keys_table[] = {
 	{ 't', "t", KC_ALL, A_TABLES, 1, "tables of every database" },
 	{ 'b', "b", KC_ALL, A_BACKUP, 0, "back up the target (same as :backup)" },
 	{ '\t', "Tab", KC_DASH, A_NEXT_PANE, 1, "next pane" },
-	{ FN(KEY_BTAB), "Shift-Tab", KC_DASH, A_PREV_PANE, 0, "focus the previous pane" },
+	{ FN(KEY_BTAB), "Shift-Tab", KC_DASH, A_PREV_PANE, 0, "the previous pane" },
 	{ '\r', "Enter", KC_DASH, A_ENTER, 1, "open: an order, a queue's jobs, a file's tables, a sequence's table" },
 	{ 'f', "f", KC_DASH, A_FAILED, 0, "the failed jobs of the queue in focus" },
-	{ FN(KEY_UP), "Up/k", KC_ALL, A_UP, 0, "move up" },
-	{ 'k', "k", KC_ALL, A_UP, 0, "move up" },
-	{ FN(KEY_DOWN), "Down/j", KC_ALL, A_DOWN, 0, "move down" },
-	{ 'j', "j", KC_ALL, A_DOWN, 0, "move down" },
-	{ FN(KEY_LEFT), "Left/h", KC_ALL, A_LEFT, 0, "scroll left" },
-	{ 'h', "h", KC_ALL, A_LEFT, 0, "scroll left" },
-	{ FN(KEY_RIGHT), "Right/l", KC_ALL, A_RIGHT, 0, "scroll right" },
-	{ 'l', "l", KC_ALL, A_RIGHT, 0, "scroll right" },
-	{ FN(KEY_PPAGE), "PgUp", KC_ALL, A_PGUP, 0, "page up (the grid reads the page before)" },
-	{ TK_CTRL('b'), "Ctrl-B", KC_ALL, A_PGUP, 0, "page up" },
-	{ FN(KEY_NPAGE), "PgDn", KC_ALL, A_PGDN, 0, "page down (the grid reads the next page)" },
-	{ TK_CTRL('f'), "Ctrl-F", KC_ALL, A_PGDN, 0, "page down" },
-	{ 'g', "g", KC_ALL, A_HOME, 0, "first row" },
-	{ FN(KEY_HOME), "Home", KC_ALL, A_HOME, 0, "first row" },
-	{ 'G', "G", KC_ALL, A_END, 0, "last row (a table grid reads its last page)" },
-	{ FN(KEY_END), "End", KC_ALL, A_END, 0, "last row" },
+	{ FN(KEY_UP), "Up k", KC_ALL, A_UP, 0, "move up" },
+	{ 'k', "k", KC_ALL, A_UP, 0, NULL },
+	{ FN(KEY_DOWN), "Down j", KC_ALL, A_DOWN, 0, "move down" },
+	{ 'j', "j", KC_ALL, A_DOWN, 0, NULL },
+	{ FN(KEY_LEFT), "Left h", KC_ALL, A_LEFT, 0, "the column to the left (scrolls)" },
+	{ 'h', "h", KC_ALL, A_LEFT, 0, NULL },
+	{ FN(KEY_RIGHT), "Right l", KC_ALL, A_RIGHT, 0, "the column to the right (scrolls)" },
+	{ 'l', "l", KC_ALL, A_RIGHT, 0, NULL },
+	{ FN(KEY_PPAGE), "PgUp ^B", KC_ALL, A_PGUP, 0, "a screen up (past the top, the grid reads the page before)" },
+	{ TK_CTRL('b'), "Ctrl-B", KC_ALL, A_PGUP, 0, NULL },
+	{ FN(KEY_NPAGE), "PgDn ^F", KC_ALL, A_PGDN, 0, "a screen down (past the bottom, the grid reads the next page)" },
+	{ TK_CTRL('f'), "Ctrl-F", KC_ALL, A_PGDN, 0, NULL },
+	{ 'g', "g Home", KC_ALL, A_HOME, 0, "the first row (a table grid reads its first page)" },
+	{ FN(KEY_HOME), "Home", KC_ALL, A_HOME, 0, NULL },
+	{ 'G', "G End", KC_ALL, A_END, 0, "the last row (a table grid reads its last page)" },
+	{ FN(KEY_END), "End", KC_ALL, A_END, 0, NULL },
 	{ '\r', "Enter", KC_LIST, A_ENTER, 1, "open: a table's rows, a row's detail" },
 	{ 's', "s", KC_LIST, A_SORT_ASC, 1, "sort by the current column (again: descending)" },
 	{ 'S', "S", KC_LIST, A_SORT_DESC, 0, "sort by the current column, descending" },
 	{ 'd', "d", KC_LIST, A_SCHEMA, 1, "describe: the table's CREATE statement and indexes" },
 	{ FN(KEY_F(5)), "F5", KC_EDIT, A_RUN, 1, "run the query (also Ctrl-G)" },
-	{ TK_CTRL('g'), "Ctrl-G", KC_EDIT, A_RUN, 0, "run the query" },
+	{ TK_CTRL('g'), "Ctrl-G", KC_EDIT, A_RUN, 0, NULL },
 	{ '\t', "Tab", KC_EDIT, A_COMPLETE, 1, "complete a keyword, table or column" },
 	{ TK_CTRL('p'), "Ctrl-P", KC_EDIT, A_HIST_PREV, 1, "history: the previous query (shared with the shell)" },
-	{ TK_CTRL('n'), "Ctrl-N", KC_EDIT, A_HIST_NEXT, 0, "next query in the history" },
+	{ TK_CTRL('n'), "Ctrl-N", KC_EDIT, A_HIST_NEXT, 0, "the next query in the history" },
 	{ FN(KEY_F(6)), "F6", KC_EDIT, A_NONE, 1, "grid: move between the query and its result" },
 	{ 27, "Esc", KC_EDIT, A_BACK, 1, "back (cancels a running query first)" },
 	{ 0, NULL, 0, 0, 0, NULL },
@@ -75,13 +75,26 @@ int keys_action(int ctx, int key)
 	return A_NONE;
 }
 
+/* Does ctx hint a key of its own for action? */
+static int hinted(int ctx, int action)
+{
+	for (const tkey *k = keys_table; k->label; k++)
+		if (k->ctx == ctx && k->hint && k->action == action)
+			return 1;
+	return 0;
+}
+
 void keys_hints(int ctx, char *out, size_t len)
 {
 	size_t n = 0;
 	out[0] = 0;
 	for (int pass = 0; pass < 2; pass++)
 		for (const tkey *k = keys_table; k->label && n < len; k++) {
-			if (!k->hint || k->ctx != (pass ? KC_ALL : ctx) || (pass == 0 && ctx == KC_ALL))
+			if (!k->hint || !k->help || k->ctx != (pass ? KC_ALL : ctx) || (pass == 0 && ctx == KC_ALL))
+				continue;
+			if (pass && (ctx == KC_EDIT || keys_action(ctx, k->key) != k->action))
+				continue;  /* typed in the editor, or the context's own meaning */
+			if (pass && ctx != KC_ALL && hinted(ctx, k->action))
 				continue;
 			const char *sp = strchr(k->help, ' ');
 			const char *word = k->help;

@@ -322,7 +322,10 @@ void prompt_draw(prompt *p, int y, int w)
 	int cx = 1 + draw_width(s + from, p->t.cur - from);
 	if (p->ncand > 1) {
 		char info[32];
-		snprintf(info, sizeof info, " [%d/%d]", p->icand + 1, p->ncand);
+		if (p->icand < 0)
+			snprintf(info, sizeof info, " [%d matches: Tab]", p->ncand);
+		else
+			snprintf(info, sizeof info, " [%d/%d]", p->icand + 1, p->ncand);
 		draw_right(y, 0, w, info, TH_dim);
 	}
 	move(y, cx < w ? cx : w - 1);

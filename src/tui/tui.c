@@ -216,7 +216,7 @@ int app_theme(app *a, const char *name)
 	lc_err e = { 0 };
 	theme t;
 	if (theme_load(&t, name, &e) < 0) {
-		app_msg(a, TH_error, "%s; keeping theme %s", e.msg, a->th.name);
+		app_msg(a, TH_error, "theme %s kept: %s", a->th.name, e.msg);
 		return -1;
 	}
 	a->th = t;
@@ -339,6 +339,7 @@ static void refresh_done(app *a, tjob *j)
 	a->rep_at = now_ms();
 	a->rtt_ms = j->rtt_ms;
 	take_samples(a);
+	app_catalog(a);  /* completion and :table need it: load it now */
 	a->nalerts = 0;
 	check_rules(a->o, a->rep, on_finding, a);
 	find_queue_schema(a);
@@ -397,7 +398,13 @@ static void draw_status(app *a, const tstate *ts)
 	const conn *c = NULL;
 	(void)c;
 	double age = a->rep_at ? (double)(now_ms() - a->rep_at) / 1000.0 : -1;
-	snprintf(left, sizeof left, " litecon  %s  %s %s  rtt %lld ms  %s", a->o->target, ts->state == TC_UP ? "●" : "○",
+	char target[64];
+	size_t tn = strlen(a->o->target);
+	if (tn < sizeof target)  /* a long target keeps its head and its tail */
+		snprintf(target, sizeof target, "%s", a->o->target);
+	else
+		snprintf(target, sizeof target, "%.30s...%s", a->o->target, a->o->target + tn - 26);
+	snprintf(left, sizeof left, " litecon  %s  %s %s  rtt %lld ms  %s", target, ts->state == TC_UP ? "●" : "○",
 		 state_name(ts), a->rtt_ms, twork_peer(a->w));
 	if (age >= 0)
 		snprintf(right, sizeof right, "every %ds  %.1fs ago  %s ", a->refresh_ms / 1000, age, when);
@@ -467,16 +474,14 @@ static void draw_all(app *a)
 	tstate ts;
 	twork_state(a->w, &ts);
 	erase();
+	curs_set(0);  /* the prompt and the editor show it again */
 	a->small = COLS < 80 || LINES < 24;
 	if (a->small) {
-		char m[160];
-		snprintf(m, sizeof m, "litecon needs a terminal of at least 80x24 (this one is %dx%d): make it larger, or q to quit",
-			 COLS, LINES);
-		for (int i = 0, y = 0; m[i] && y < LINES; y++) {
-			int n = (int)strlen(m + i) < COLS ? (int)strlen(m + i) : COLS;
-			draw_text(y, 0, COLS, m + i, (size_t)n, TH_warn);
-			i += n;
-		}
+		char m[2][80];
+		snprintf(m[0], sizeof m[0], "litecon needs at least 80x24; this terminal is %dx%d.", COLS, LINES);
+		snprintf(m[1], sizeof m[1], "Make it larger, or press q to quit.");
+		for (int i = 0; i < 2; i++)
+			draw_str(LINES / 2 - 1 + i, 0, COLS, m[i], TH_warn);
 		refresh();
 		return;
 	}
@@ -618,7 +623,7 @@ static void pick_theme(app *a, const char *cfg_theme)
 	}
 	lc_err e = { 0 };
 	if (theme_load(&a->th, name && *name ? name : "default", &e) < 0)
-		app_msg(a, TH_error, "%s; using the default theme", e.msg);
+		app_msg(a, TH_error, "using the default theme: %s", e.msg);
 }
 
 /* Theme and refresh from the config file for @name targets. */

@@ -6,6 +6,7 @@
  */
 #define _GNU_SOURCE
 #include "demo.h"
+#include "tui.h"
 #include "conn.h"
 #include "util.h"
 
@@ -112,8 +113,8 @@ static int watch(const char *dir)
 	conn_db(c, 0, &schema, &path);
 	char *wal = xasprintf("%s-wal", path);
 	lc_sink sink = { NULL, headline, NULL };
-	fprintf(stderr, "litecon: the load writer is running; the dashboard TUI is not in this build yet, "
-			"so here are the store's figures every 2 s (Ctrl-C stops)\n");
+	fprintf(stderr, "litecon: the load writer is running; not on a terminal, so here are the store's "
+			"figures every 2 s instead of the dashboard (Ctrl-C stops)\n");
 	while (!conn_interrupted()) {
 		if (conn_exec(c, headline_sql, &sink, wal, &e) < 0 && e.code != LC_ECANCEL)
 			fprintf(stderr, "litecon: %s\n", e.msg);
@@ -123,6 +124,21 @@ static int watch(const char *dir)
 	free(wal);
 	conn_free(c);
 	return 0;
+}
+
+/* On a terminal: the TUI on the store while the writer runs. */
+static int dashboard(const cli *o, const char *dir)
+{
+	conn *c;
+	lc_err e = { 0 };
+	conn_opts co = { .timeout_ms = 30000 };
+	if (conn_open(dir, &co, &c, &e) < 0) {
+		fprintf(stderr, "litecon: %s\n", e.msg);
+		return e.code;
+	}
+	cli t = *o;
+	t.target = dir;
+	return tui_main(&t, c, &co);
 }
 
 int demo_main(const cli *o)
@@ -144,7 +160,7 @@ int demo_main(const cli *o)
 	signal(SIGINT, on_stop);
 	signal(SIGTERM, on_stop);
 	pid_t pid = spawn(argv);
-	rc = watch(dir);
+	rc = isatty(0) && isatty(1) ? dashboard(o, dir) : watch(dir);
 	if (pid > 0) {
 		kill(pid, SIGTERM);
 		wait_ok(pid);
