@@ -301,12 +301,12 @@ static void g_done(app *a, view *v, tjob *j)
 
 static void position(grid *g, view *v, char *out, size_t len)
 {
-	char sort[200] = "";
+	char sort[100] = "";
 	if (g->sort_col >= 0 && g->r)
 		snprintf(sort, sizeof sort, "  sorted by %.60s %s", g->r->names[g->sort_col], g->desc ? "desc" : "asc");
 	else if (g->kind == G_TABLE && g->desc)
 		snprintf(sort, sizeof sort, "  newest first");
-	char filt[160] = "";
+	char filt[100] = "";
 	if (v->filter[0])
 		snprintf(filt, sizeof filt, "  filter /%.60s", v->filter);
 	if (g->kind == G_TABLE)
@@ -348,7 +348,7 @@ static void draw_rows(grid *g, int y, int x, int h, int w)
 static void g_draw(app *a, view *v, int y, int x, int h, int w)
 {
 	grid *g = G(v);
-	char pos[400];
+	char pos[512];
 	(void)a;
 	draw_frame(y, x, h, w, v->title, 1);
 	y++, x++, h -= 2, w -= 2;
