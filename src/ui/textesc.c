@@ -136,6 +136,14 @@ int esc_display(buf *b, const char *s, size_t n, int flags)
 	return w;
 }
 
+/* "\\uXXXX" for code point v (at most U+FFFF here: C0, DEL, C1, U+FFFD). */
+static void json_u(buf *b, unsigned v)
+{
+	static const char hex[] = "0123456789abcdef";
+	const char u[6] = { '\\', 'u', hex[v >> 12 & 15], hex[v >> 8 & 15], hex[v >> 4 & 15], hex[v & 15] };
+	buf_add(b, u, sizeof u);
+}
+
 void esc_json(buf *b, const char *s, size_t n)
 {
 	static const char *const named[0x20] = {
@@ -157,7 +165,7 @@ void esc_json(buf *b, const char *s, size_t n)
 		buf_add(b, p + i - run, run);
 		run = 0;
 		if (len == 0) {
-			buf_adds(b, "\\ufffd");
+			json_u(b, 0xfffd);
 			i++;
 			continue;
 		}
@@ -167,7 +175,7 @@ void esc_json(buf *b, const char *s, size_t n)
 		} else if (len == 1 && c < 0x20 && named[c]) {
 			buf_adds(b, named[c]);
 		} else {
-			buf_addf(b, "\\u%04x", len == 1 ? c : (unsigned)cp);
+			json_u(b, len == 1 ? c : (unsigned)cp);
 		}
 		i += (size_t)len;
 	}
