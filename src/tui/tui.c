@@ -398,14 +398,14 @@ static void draw_status(app *a, const tstate *ts)
 	const conn *c = NULL;
 	(void)c;
 	double age = a->rep_at ? (double)(now_ms() - a->rep_at) / 1000.0 : -1;
-	char target[64];
+	char target[40];
 	size_t tn = strlen(a->o->target);
-	if (tn < sizeof target)  /* a long target keeps its head and its tail */
+	if (tn <= 32)  /* a long target keeps its head and its tail */
 		snprintf(target, sizeof target, "%s", a->o->target);
 	else
-		snprintf(target, sizeof target, "%.30s...%s", a->o->target, a->o->target + tn - 26);
-	snprintf(left, sizeof left, " litecon  %s  %s %s  rtt %lld ms  %s", target, ts->state == TC_UP ? "●" : "○",
-		 state_name(ts), a->rtt_ms, twork_peer(a->w));
+		snprintf(target, sizeof target, "%.12s...%s", a->o->target, a->o->target + tn - 17);
+	snprintf(left, sizeof left, " %s  %s %s  rtt %lld ms  %s", target, ts->state == TC_UP ? "●" : "○", state_name(ts),
+		 a->rtt_ms, twork_peer(a->w));
 	if (age >= 0)
 		snprintf(right, sizeof right, "every %ds  %.1fs ago  %s ", a->refresh_ms / 1000, age, when);
 	else
