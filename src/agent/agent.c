@@ -424,33 +424,48 @@ static void send_bdone(uint32_t id, const snap_result *s, const char *sha)
 	send_simple(P_END, id, 0, NULL);
 }
 
+static const snap_sink bsink_ops = { b_begin, b_page, b_progress };
+
+/* One try at a backup kept on this host, compared with the one already
+ * at dest. *from_side: its hashes came from dest's sidecar. */
+static int keep_try(uint32_t id, const char *schema, double rate, const char *dest, int full, snap_result *s,
+		    char sha[65], int *from_side, lc_err *e)
+{
+	bsink b = { id, 0, (size_t)-1, 0, NULL, e };
+	uint8_t *own = NULL;
+	uint32_t own_n = 0, own_ps = 0;
+	*from_side = bfile_known(dest, &own_ps, &own, &own_n);
+	*e = (lc_err){ 0 };
+	int rc = bfile_open(dest, own_n > 0, &b.file, e);
+	if (rc == 0) {
+		rc = snapshot_run(A.en, schema, own, own_n, own_ps, rate, &bsink_ops, &b, s, e);
+		rc = rc < 0 ? (bfile_abort(b.file), -1) : bfile_commit(b.file, s->digest, full, sha, e);
+	}
+	free(own);
+	return rc;
+}
+
 static int run_backup(uint32_t id, const char *schema, const char *known, size_t nk, uint32_t kps, double rate,
 		      const char *dest, int full, lc_err *e)
 {
-	static const snap_sink sink = { b_begin, b_page, b_progress };
 	bsink b = { id, 0, (size_t)-1, 0, NULL, e };
 	snap_result s;
 	char sha[65] = "";
-	uint8_t *own = NULL;
-	uint32_t own_n = 0, own_ps = 0;
-	if (*dest) {  /* kept on the host: compare with the backup already there */
-		bfile_known(dest, &own_ps, &own, &own_n);
-		known = (const char *)own, nk = (size_t)own_n * SNAP_HASH, kps = own_ps;
-		if (bfile_open(dest, own, own_n, own_ps, &b.file, e) < 0) {
-			free(own);
-			return -1;
-		}
-	}
+	int rc, from_side, tries = 0;
 	A.running = id;
-	int rc = snapshot_run(A.en, schema, (const uint8_t *)known, (uint32_t)(nk / SNAP_HASH), kps, rate, &sink, &b, &s, e);
+	if (*dest) {  /* kept on the host; once more from dest's own pages if it did not match its sidecar */
+		do
+			rc = keep_try(id, schema, rate, dest, full, &s, sha, &from_side, e);
+		while (rc == -2 && from_side && tries++ == 0);
+	} else {
+		rc = snapshot_run(A.en, schema, (const uint8_t *)known, (uint32_t)(nk / SNAP_HASH), kps, rate, &bsink_ops, &b,
+				  &s, e);
+		close_pages(&b);
+	}
 	A.running = 0;
-	close_pages(&b);
-	if (b.file)
-		rc = rc < 0 ? (bfile_abort(b.file), -1) : bfile_commit(b.file, s.digest, full, sha, e);
-	free(own);
 	if (rc == 0)
 		send_bdone(id, &s, sha);
-	return rc;
+	return rc < 0 ? -1 : 0;
 }
 
 static void r_backup(uint32_t id, rd *r)

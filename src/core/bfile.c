@@ -3,12 +3,17 @@
  * the hash sidecar that lets the next backup to the same DEST start from
  * the page hashes instead of reading DEST again.
  *
- * Speed without giving up a promise: consecutive pages are gathered into
- * one write; writeback starts every few MB (sync_file_range), so the final
- * fsync has little left to do; and that fsync runs in a thread while the
- * main thread checks the file (quick_check through mmap), since one waits
- * on the disk and the other on the CPU. Nothing is renamed until both are
- * done and both passed.
+ * What is verified is the file itself: once the last page is written, a
+ * thread reads the .partial back (from the page cache), hashes every page
+ * and compares the digest with the snapshot's, then fsyncs; meanwhile the
+ * main thread runs quick_check (through mmap) and the page count. The
+ * rename waits for all of them. Pages are not hashed as they arrive, so
+ * the receiving end of a pull does less, and an incremental backup does
+ * not depend on the sidecar being right: a DEST that does not match it
+ * fails the digest, and the sidecar is dropped.
+ *
+ * Consecutive pages are gathered into one write, and writeback starts
+ * every few MB (sync_file_range), so the final fsync has little left.
  */
 #define _GNU_SOURCE
 #include "bfile.h"
@@ -36,9 +41,6 @@ struct bfile {
 	char *dest, *partial;   /* owned */
 	int fd;
 	uint32_t page_size, pages;
-	uint8_t *hash;          /* owned: SNAP_HASH per page, as the file will hold them */
-	uint32_t nhash;
-	uint32_t known_ps;      /* page size the initial hashes are for */
 	uint8_t *run;           /* owned: RUN_MAX bytes of consecutive pages not written yet */
 	size_t run_len;
 	off_t run_off;          /* where run[0] goes */
@@ -46,10 +48,16 @@ struct bfile {
 	pthread_t copier;       /* copies the earlier backup while the host hashes */
 	int copying;            /* copier to be joined */
 	int copy_errno;         /* its result (0 = copied) */
-	int sync_errno;         /* the fsync thread's result (0 = synced) */
+	int sync_errno;         /* the check thread's fsync (0 = synced) */
+	const uint8_t *want;    /* the snapshot's digest, for the check thread */
+	char *sha;              /* where the file's SHA-256 goes, or NULL */
+	uint8_t *hash;          /* owned: the file's page hashes (check thread) */
+	uint32_t nhash;
+	int match;              /* 1: the file's digest is the snapshot's */
 };
 
 static void save_hashes(const char *dest, uint32_t page_size, const uint8_t *hashes, uint32_t n);
+static void unlink_sidecar(const char *dest);
 
 static int fail(bfile *f, lc_err *e, const char *what)
 {
@@ -116,10 +124,9 @@ static int copied(bfile *f, lc_err *e)
 	return fail(f, e, "write");
 }
 
-int bfile_open(const char *dest, const uint8_t *known, uint32_t nknown, uint32_t known_ps, bfile **out, lc_err *e)
+int bfile_open(const char *dest, int incremental, bfile **out, lc_err *e)
 {
 	bfile *f = xcalloc(1, sizeof *f);
-	int incremental = known && nknown;
 	f->dest = xstrdup(dest);
 	f->partial = xasprintf("%s.partial", dest);
 	*out = NULL;
@@ -135,10 +142,6 @@ int bfile_open(const char *dest, const uint8_t *known, uint32_t nknown, uint32_t
 			bfile_abort(f);
 			return -1;
 		}
-		f->hash = xmalloc((size_t)nknown * SNAP_HASH);
-		memcpy(f->hash, known, (size_t)nknown * SNAP_HASH);
-		f->nhash = nknown;
-		f->known_ps = known_ps;
 	}
 	*out = f;
 	return 0;
@@ -149,12 +152,6 @@ int bfile_begin(bfile *f, uint32_t page_size, uint32_t pages, lc_err *e)
 	(void)e;
 	f->page_size = page_size;
 	f->pages = pages;
-	if (f->known_ps != page_size)
-		f->nhash = 0;  /* the earlier backup's hashes are for another page size */
-	size_t n = (size_t)(pages > f->nhash ? pages : f->nhash) + 1;
-	f->hash = xrealloc(f->hash, n * SNAP_HASH);
-	memset(f->hash + (size_t)f->nhash * SNAP_HASH, 0, (n - f->nhash) * SNAP_HASH);
-	f->nhash = (uint32_t)n;
 	if (!f->run)
 		f->run = xmalloc(RUN_MAX);
 	return 0;
@@ -184,12 +181,6 @@ static int flush_run(bfile *f, lc_err *e)
 int bfile_page(bfile *f, uint32_t pgno, const uint8_t *data, lc_err *e)
 {
 	off_t off = (off_t)(pgno - 1) * f->page_size;
-	if (pgno > f->nhash) {
-		f->hash = xrealloc(f->hash, (size_t)(pgno + 1024) * SNAP_HASH);
-		memset(f->hash + (size_t)f->nhash * SNAP_HASH, 0, (size_t)(pgno + 1024 - f->nhash) * SNAP_HASH);
-		f->nhash = pgno + 1024;
-	}
-	snap_page_hash(data, f->page_size, f->hash + (size_t)(pgno - 1) * SNAP_HASH);
 	if (f->run_len && (off != f->run_off + (off_t)f->run_len || f->run_len + f->page_size > RUN_MAX) &&
 	    flush_run(f, e) < 0)
 		return -1;
@@ -244,38 +235,35 @@ static void sync_dir(const char *path)
 	free(d);
 }
 
-static void *sync_main(void *arg)
+/* The check thread: read the file back and hash it, then fsync. */
+static void *check_main(void *arg)
 {
 	bfile *f = arg;
+	uint8_t got[32];
+	f->match = snapshot_digest_file(f->partial, f->page_size, got, f->sha, &f->hash, &f->nhash) == 0 &&
+		   f->nhash == f->pages && !memcmp(got, f->want, 32);
 	f->sync_errno = fsync(f->fd) == 0 ? 0 : errno ? errno : EIO;
 	return NULL;
 }
 
-/* The digest of the pages (the ones written, and the earlier backup's for
- * the rest: no re-read; a file SHA-256 for a manifest does need one), then
- * the database check. */
+/* The file's digest and fsync in a thread, quick_check here; all must pass.
+ * -2 when the pages do not match the digest. */
 static int verify(bfile *f, const uint8_t digest[32], int full, char sha[65], lc_err *e)
 {
-	uint8_t got[32], whole[32];
-	snap_digest(f->hash, f->nhash, f->pages, f->page_size, got);
-	if (sha && snapshot_digest_file(f->partial, f->page_size, whole, sha, NULL, NULL) < 0)
-		memset(got, 0, sizeof got);
-	if (memcmp(got, digest, 32) != 0)
-		return lc_err_set(e, LC_EVERIFY, "the backup's pages do not match the SHA-256 digest of the snapshot; %s "
-				  "was left as it was", f->dest);
-	return check_db(f, full, e);
-}
-
-/* fsync in a thread while the file is verified; both must pass. */
-static int sync_and_verify(bfile *f, const uint8_t digest[32], int full, char sha[65], lc_err *e)
-{
 	pthread_t t;
-	int threaded = pthread_create(&t, NULL, sync_main, f) == 0;
+	f->want = digest, f->sha = sha;
+	int threaded = pthread_create(&t, NULL, check_main, f) == 0;
 	if (!threaded)
-		sync_main(f);
-	int rc = verify(f, digest, full, sha, e);
+		check_main(f);
+	int rc = check_db(f, full, e);
 	if (threaded)
 		pthread_join(t, NULL);
+	if (!f->match) {
+		unlink_sidecar(f->dest);  /* it may be what is wrong: the next backup reads DEST afresh */
+		lc_err_set(e, LC_EVERIFY, "the backup's pages do not match the SHA-256 digest of the snapshot; %s was "
+			   "left as it was", f->dest);
+		return -2;
+	}
 	if (rc == 0 && f->sync_errno) {
 		errno = f->sync_errno;
 		rc = fail(f, e, "sync");
@@ -292,8 +280,9 @@ int bfile_commit(bfile *f, const uint8_t digest[32], int full, char sha[65], lc_
 		fail(f, e, "finish");
 		goto out;
 	}
-	if (sync_and_verify(f, digest, full, sha, e) < 0)
+	if ((rc = verify(f, digest, full, sha, e)) < 0)
 		goto out;
+	rc = -1;
 	if (rename(f->partial, f->dest) < 0) {
 		fail(f, e, "rename");
 		goto out;
@@ -304,7 +293,7 @@ int bfile_commit(bfile *f, const uint8_t digest[32], int full, char sha[65], lc_
 out:
 	if (rc < 0) {
 		bfile_abort(f);
-		return -1;
+		return rc;
 	}
 	close(f->fd);
 	free(f->dest), free(f->partial), free(f->hash), free(f->run), free(f);
@@ -338,6 +327,13 @@ static char *side_path(const char *dest)
 	char *p = xasprintf("%s/.%s.litecon-hashes", dirname(d), basename(b));
 	free(d), free(b);
 	return p;
+}
+
+static void unlink_sidecar(const char *dest)
+{
+	char *p = side_path(dest);
+	unlink(p);
+	free(p);
 }
 
 static void put64(uint8_t *p, uint64_t v)
@@ -428,22 +424,23 @@ static int side_load(const char *dest, uint32_t page_size, uint8_t **hashes, uin
 	return rc;
 }
 
-void bfile_known(const char *path, uint32_t *page_size, uint8_t **hashes, uint32_t *n)
+int bfile_known(const char *path, uint32_t *page_size, uint8_t **hashes, uint32_t *n)
 {
 	unsigned char h[100];
 	uint8_t d[32];
 	FILE *fp = fopen(path, "rbe");
 	*page_size = 0, *hashes = NULL, *n = 0;
 	if (!fp)
-		return;
+		return 0;
 	size_t got = fread(h, 1, sizeof h, fp);
 	fclose(fp);
 	if (got < sizeof h || memcmp(h, "SQLite format 3", 16) != 0)
-		return;
+		return 0;
 	uint32_t ps = (uint32_t)h[16] << 8 | h[17];
 	*page_size = ps == 1 ? 65536 : ps;
 	if (side_load(path, *page_size, hashes, n) == 0)
-		return;
+		return 1;
 	if (snapshot_digest_file(path, *page_size, d, NULL, hashes, n) < 0)
 		*page_size = 0;
+	return 0;
 }

@@ -17,12 +17,16 @@
 #include "sha256.h"
 #include "util.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #define HEAD_KEEP 65536
 #define RING_SLOTS 256       /* pages between the copy and the hashing thread ... */
@@ -432,42 +436,66 @@ out:
 	return rc;
 }
 
+/* Read up to n bytes, short only at the end of the file; -1 on error. */
+static ssize_t read_full(int fd, uint8_t *p, size_t n)
+{
+	size_t got = 0;
+	while (got < n) {
+		ssize_t k = read(fd, p + got, n - got);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0)
+			return -1;
+		if (k == 0)
+			break;
+		got += (size_t)k;
+	}
+	return (ssize_t)got;
+}
+
 int snapshot_digest_file(const char *path, uint32_t page_size, uint8_t digest[32], char file_sha[65],
 			 uint8_t **hashes, uint32_t *n)
 {
-	FILE *f = fopen(path, "rbe");
-	uint8_t *page, d[32];
-	sha256 list, whole;
-	uint32_t count = 0;
-	if (!f || page_size < 512 || page_size > 65536) {
-		if (f)
-			fclose(f);
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || page_size < 512 || page_size > 65536 || fstat(fd, &st) < 0) {
+		if (fd >= 0)
+			close(fd);
 		return -1;
 	}
-	page = xcalloc(1, page_size);
-	sha256_init(&list), sha256_init(&whole);
-	if (hashes)
-		*hashes = NULL;
-	size_t got;
-	while ((got = fread(page, 1, page_size, f)) > 0) {
-		memset(page + got, 0, page_size - got);
-		snap_page_hash(page, page_size, d);
-		sha256_add(&list, d, SNAP_HASH);
+	uint32_t total = (uint32_t)(((uint64_t)st.st_size + page_size - 1) / page_size), count = 0;
+	size_t chunk = (1u << 20) / page_size * page_size;
+	uint8_t *blk = xmalloc(chunk), *list = xmalloc((size_t)total * SNAP_HASH + 1), d[32];
+	sha256 whole;
+	ssize_t got = 0;
+	sha256_init(&whole);
+	posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+	while (count < total && (got = read_full(fd, blk, chunk)) > 0) {
 		if (file_sha)
-			sha256_add(&whole, page, got);
-		if (hashes) {
-			*hashes = xrealloc(*hashes, (size_t)(count + 1) * SNAP_HASH);
-			memcpy(*hashes + (size_t)count * SNAP_HASH, d, SNAP_HASH);
-		}
-		count++;
+			sha256_add(&whole, blk, (size_t)got);
+		size_t pad = (page_size - (size_t)got % page_size) % page_size;
+		memset(blk + got, 0, pad);  /* a short last page counts as zero-filled */
+		for (size_t at = 0; at < (size_t)got + pad && count < total; at += page_size, count++)
+			snap_page_hash(blk + at, page_size, list + (size_t)count * SNAP_HASH);
 	}
-	fclose(f);
-	free(page);
-	sha256_done(&list, digest);
+	close(fd);
+	free(blk);
+	if (got < 0) {
+		free(list);
+		return -1;
+	}
+	sha256 h;
+	sha256_init(&h);
+	sha256_add(&h, list, (size_t)count * SNAP_HASH);
+	sha256_done(&h, digest);
 	if (file_sha) {
 		sha256_done(&whole, d);
 		sha256_hex(d, file_sha);
 	}
+	if (hashes)
+		*hashes = list;
+	else
+		free(list);
 	if (n)
 		*n = count;
 	return 0;

@@ -94,29 +94,48 @@ static void summary(const job *j, const snap_result *r, const char *dest, int fu
 	buf_free(&d);
 }
 
-/* One database to a local file. sha gets the file's SHA-256. */
+/* One attempt: the hashes of what is at dest, a snapshot, the .partial,
+ * verification. *from_side: the hashes came from dest's sidecar. */
+static int pull_try(conn *c, job *j, const char *dest, snap_result *r, char sha[65], int *from_side)
+{
+	uint8_t *known = NULL;
+	uint32_t kps = 0, nk = 0;
+	*from_side = bfile_known(dest, &kps, &known, &nk);
+	backup_req q = { .schema = j->schema, .known = known, .nknown = nk, .known_page_size = kps,
+			 .max_rate = j->o->max_rate * 1e6, .full = j->o->verify_full };
+	int rc = bfile_open(dest, nk > 0, &j->f, j->e);
+	if (rc == 0)
+		rc = conn_backup(c, &q, &sink, j, r, NULL, j->e);
+	if (j->bar && j->total)
+		draw(j, 1);
+	if (rc == 0)
+		rc = bfile_commit(j->f, r->digest, j->o->verify_full, sha, j->e);
+	else
+		bfile_abort(j->f);
+	j->f = NULL;
+	free(known);
+	return rc;
+}
+
+/* One database to a local file. sha gets the file's SHA-256. When DEST
+ * did not match its hash sidecar (the copy failed the digest; the sidecar
+ * is gone now), once more from DEST's own pages. */
 static int pull_one(conn *c, const char *schema, const char *dest, const backup_opts *o, snap_result *r, char sha[65],
 		    lc_err *e)
 {
 	job j = { .o = o, .e = e, .schema = schema, .t0 = now_ms(), .bar = !o->quiet && isatty(2) };
-	uint8_t *known = NULL;
-	uint32_t kps = 0, nk = 0;
-	bfile_known(dest, &kps, &known, &nk);
-	backup_req q = { .schema = schema, .known = known, .nknown = nk, .known_page_size = kps,
-			 .max_rate = o->max_rate * 1e6, .full = o->verify_full };
-	int rc = bfile_open(dest, known, nk, kps, &j.f, e);
-	if (rc == 0)
-		rc = conn_backup(c, &q, &sink, &j, r, NULL, e);
-	if (j.bar && j.total)
-		draw(&j, 1);
-	if (rc == 0)
-		rc = bfile_commit(j.f, r->digest, o->verify_full, sha, e);
-	else
-		bfile_abort(j.f);
-	free(known);
+	int from_side, rc = pull_try(c, &j, dest, r, sha, &from_side);
+	if (rc == -2 && from_side) {
+		buf d = { 0 };
+		esc_display(&d, dest, strlen(dest), 0);
+		fprintf(stderr, "litecon: note: %s does not match its page hashes (.litecon-hashes); reading it again\n", d.p);
+		buf_free(&d);
+		*e = (lc_err){ 0 };
+		rc = pull_try(c, &j, dest, r, sha, &from_side);
+	}
 	if (rc == 0)
 		summary(&j, r, dest, o->verify_full, 0);
-	return rc;
+	return rc < 0 ? -1 : 0;
 }
 
 static void json_str(FILE *f, const char *s)

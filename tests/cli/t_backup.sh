@@ -55,6 +55,46 @@ sent=$(sed -n 's/.* \([0-9]*\) sent over the wire.*/\1/p' "$T/e2")
 "$LITECON" backup --quiet "${S[@]}" "ssh://$SSH_USER@127.0.0.1:$SSHD_PORT$T/static.db" "$T/inc.db" 2>"$T/e3"
 grep -q ' 0 sent over the wire' "$T/e3" && ok "an unchanged database re-backed up over ssh sends no page" || not_ok "incremental ssh" "$(cat "$T/e3")"
 
+# The hash sidecar: the next backup starts from it, but only while DEST is
+# untouched. A page of DEST changed in place (mtime put back) is noticed
+# (ctime), sent again, and the result is the snapshot, byte for byte.
+side="$T/.inc.db.litecon-hashes"
+[ -s "$side" ] && ok "a backup keeps its page hashes beside it ($(basename "$side"))" || not_ok "sidecar" "$(ls -a "$T" | head)"
+"$LITECON" backup --quiet "$T/static.db" "$T/fresh.db" 2>/dev/null
+cmp -s "$T/inc.db" "$T/fresh.db" && ok "two backups of an unchanged database are byte-identical" || not_ok "identical backups"
+touch -r "$T/inc.db" "$T/mtime.ref"
+printf 'garbage!' | dd of="$T/inc.db" bs=1 seek=$((4096 * 7 + 100)) conv=notrunc 2>/dev/null
+touch -r "$T/mtime.ref" "$T/inc.db"  # same size, same mtime: only the ctime tells
+"$LITECON" backup --quiet "$T/static.db" "$T/inc.db" 2>"$T/e4" || not_ok "re-backup over a changed DEST" "$(cat "$T/e4")"
+sent=$(sed -n 's/.* \([0-9]*\) sent over the wire.*/\1/p' "$T/e4")
+[ "$sent" = 1 ] && cmp -s "$T/inc.db" "$T/fresh.db" && ok "DEST changed behind the sidecar's back: rehashed, the page sent again, result identical" \
+	|| not_ok "stale sidecar" "sent=$sent $(cat "$T/e4")"
+printf 'X' | dd of="$side" bs=1 seek=200 conv=notrunc 2>/dev/null  # one byte of page 8's hash
+"$LITECON" backup --quiet "$T/static.db" "$T/inc.db" 2>"$T/e5"
+sent=$(sed -n 's/.* \([0-9]*\) sent over the wire.*/\1/p' "$T/e5")
+[ "$sent" = 0 ] && cmp -s "$T/inc.db" "$T/fresh.db" && ok "a damaged sidecar is not trusted (DEST is hashed again)" \
+	|| not_ok "damaged sidecar" "sent=$sent $(cat "$T/e5")"
+
+# A sidecar that is right about DEST's stat but wrong about a page (what a
+# disk error under the file would look like): the page is not sent, the
+# copy fails the digest of its own pages, and the backup is taken again
+# from DEST's own pages.
+le64() { local i; for i in 0 1 2 3 4 5 6 7; do printf "\\x$(printf %02x $(( ($1 >> (8 * i)) & 255 )))"; done; }
+forge_sidecar() { # DEST SIDECAR: a sidecar for DEST's stat now, with the old sidecar's hashes
+	local st m c n; read -r -a st <<<"$(stat -c '%d %i %s %.9Y %.9Z' "$1")"
+	m=${st[3]} c=${st[4]} n=$(( ($(stat -c %s "$2") - 80 - 32) / 16 ))
+	{ printf 'litecon-hashes-1'; le64 "${st[0]}"; le64 "${st[1]}"; le64 "${st[2]}"
+	  le64 "${m%.*}"; le64 $((10#${m#*.})); le64 "${c%.*}"; le64 $((10#${c#*.})); le64 $((4096 | n << 32))
+	  head -c -32 "$2" | tail -c +81; } >"$T/forged"
+	{ cat "$T/forged"; printf "$(sha256sum "$T/forged" | cut -c1-64 | sed 's/../\\x&/g')"; } >"$2"
+}
+printf 'garbage!' | dd of="$T/inc.db" bs=1 seek=$((4096 * 7 + 100)) conv=notrunc 2>/dev/null
+forge_sidecar "$T/inc.db" "$side"
+"$LITECON" backup --quiet "$T/static.db" "$T/inc.db" 2>"$T/e6"; rc=$?
+[ "$rc" = 0 ] && grep -q 'does not match its page hashes' "$T/e6" && cmp -s "$T/inc.db" "$T/fresh.db" \
+	&& ok "DEST differs from a plausible sidecar: the digest of the written file catches it, the backup is redone from DEST" \
+	|| not_ok "forged sidecar" "rc=$rc $(cat "$T/e6")" "$(cmp "$T/inc.db" "$T/fresh.db")"
+
 # Store directory: one file per database plus manifest.json.
 run backup --quiet "$d" "$T/storebk"
 if [ "$rc" = 0 ] && [ -f "$T/storebk/manifest.json" ] && [ -f "$T/storebk/production_queue.sqlite3" ] \
@@ -67,6 +107,18 @@ sha=$(sqlite3 :memory: "select json_extract(readfile('$T/storebk/manifest.json')
 run backup --quiet "${S[@]}" "$R/production.sqlite3" "127.0.0.1:$T/on host's.db"
 [ "$rc" = 0 ] && [ "$(sqlite3 -readonly "$T/on host's.db" 'pragma quick_check')" = ok ] && ok "a backup kept on the host (DEST with a space and a quote)" \
 	|| not_ok "on-host backup" "rc=$rc $(cat "$T/err")"
+hside="$T/.on host's.db.litecon-hashes"
+if [ -s "$hside" ]; then
+	printf 'garbage!' | dd of="$T/on host's.db" bs=1 seek=$((4096 * 7 + 100)) conv=notrunc 2>/dev/null
+	forge_sidecar "$T/on host's.db" "$hside"
+	run backup --quiet "${S[@]}" "$R/production.sqlite3" "127.0.0.1:$T/on host's.db"
+	run2() { "$LITECON" backup --quiet "$d/production.sqlite3" "$T/here.db" 2>/dev/null; }
+	[ "$rc" = 0 ] && run2 && cmp -s "$T/on host's.db" "$T/here.db" \
+		&& ok "on the host too: a DEST that differs from its sidecar is caught and backed up again" \
+		|| not_ok "on-host forged sidecar" "rc=$rc $(cat "$T/err")"
+else
+	not_ok "the helper keeps a sidecar beside a backup kept on the host" "$(ls -a "$T" | head -30)"
+fi
 weird="$T/we ird \"q\" \$(touch pwn).db"
 run backup --quiet "$d/production.sqlite3" "$weird"
 [ "$rc" = 0 ] && [ -f "$weird" ] && [ ! -e pwn ] && ok "a local DEST with spaces, quotes and \$()" || not_ok "weird dest" "$(cat "$T/err")"
@@ -95,6 +147,16 @@ if [ "$(id -u)" = 0 ] && mkdir -p "$T/tiny" && mount -t tmpfs -o size=2m tmpfs "
 		|| not_ok "tmpfs full" "rc=$rc $(cat "$T/err") $(ls -A "$T/tiny")"
 	run backup --quiet "$d/production.sqlite3" "$T/tiny/c.db"
 	[ "$rc" = 6 ] && [ -z "$(ls -A "$T/tiny")" ] && ok "a full tmpfs for a local backup: clean error, nothing left" || not_ok "tmpfs local" "rc=$rc $(cat "$T/err")"
+	# Room for one backup but not for the copy an incremental one starts from.
+	sqlite3 "$T/small.db" "create table t(x); with recursive n(i) as (select 1 union all select i + 1 from n where i < 1100)
+		insert into t select randomblob(1000) from n;"
+	run backup --quiet "$T/small.db" "$T/tiny/s.db"
+	sqlite3 "$T/small.db" "update t set x = randomblob(1000) where rowid < 20"
+	cp "$T/tiny/s.db" "$T/s.before"
+	run backup --quiet "$T/small.db" "$T/tiny/s.db"
+	[ "$rc" = 6 ] && cmp -s "$T/tiny/s.db" "$T/s.before" && [ -z "$(ls "$T/tiny" | grep partial)" ] \
+		&& ok "no room for the copy an incremental backup starts from: exit 6, DEST unchanged, no .partial" \
+		|| not_ok "tmpfs incremental" "rc=$rc $(cat "$T/err") $(ls -a "$T/tiny")"
 	umount "$T/tiny"
 fi
 out=$(on_tty "$LITECON" backup --max-rate 20 "$d/production.sqlite3" "$T/tty.db")
