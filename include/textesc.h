@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include "util.h"
 
 enum esc_flags {
@@ -21,6 +22,12 @@ enum esc_flags {
 /* Append p[0..n) to b escaped for a terminal; returns the display width of
  * what was appended (LF/TAB, when kept, count as 1). */
 int esc_display(buf *b, const char *p, size_t n, int flags);
+
+/* Print "litecon: MSG" and a newline to out, msg escaped as above (flags
+ * 0): error messages quote SQL, names from a schema and text from a host,
+ * so every one that reaches a terminal outside the shell goes through
+ * here (the shell's session_fail escapes the same way). */
+void esc_message(FILE *out, const char *msg);
 
 /* Append p[0..n) to b as the inside of a JSON string (no quotes). */
 void esc_json(buf *b, const char *p, size_t n);

@@ -13,6 +13,7 @@
 #include "shell.h"
 #include "tui.h"
 #include "stats.h"
+#include "textesc.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -41,7 +42,7 @@ static void catch_sigint(void)
 
 static int fail(int code, const char *msg)
 {
-	fprintf(stderr, "litecon: %s\n", msg);
+	esc_message(stderr, msg);  /* it may quote a hostile schema or host */
 	return code;
 }
 

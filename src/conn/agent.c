@@ -74,6 +74,18 @@ static void show_log(const frame *f)
 	buf_free(&b);
 }
 
+/* e from text the helper sent (fmt has one %s for it): escaped here, as
+ * data is, because callers print messages as they are; a hostile helper's
+ * STATUS once wrote an OSC 52 clipboard sequence to the terminal. */
+static int helper_error(lc_err *e, int code, const char *fmt, const char *s, size_t n)
+{
+	buf b = { 0 };
+	esc_display(&b, s, n < 900 ? n : 900, 0);
+	lc_err_set(e, code, fmt, b.p ? b.p : "");
+	buf_free(&b);
+	return -1;
+}
+
 /* Read more bytes; -1 with e when the stream ended or failed. */
 static int more(aconn *a, uint32_t id, lc_err *e)
 {
@@ -124,10 +136,12 @@ static int recv_frame(aconn *a, uint32_t id, frame *f, lc_err *e)
 			show_log(f);
 		} else if (f->type == P_STATUS) {
 			rd r = rd_of(f);
+			const char *s;
+			size_t n;
 			rd_u8(&r);
-			char *t = rd_strdup(&r);
-			lc_err_set(e, LC_ECONNECT, "the helper exited (%s)", t ? t : "no reason given");
-			free(t);
+			rd_str(&r, &s, &n);
+			helper_error(e, LC_ECONNECT, "the helper exited (%s)", n && !r.bad ? s : "no reason given",
+				     n && !r.bad ? n : 15);
 			a->dead = 1;
 			return -1;
 		} else if (f->id == id) {
@@ -156,8 +170,7 @@ static int remote_error(const frame *f, lc_err *e)
 		return lc_err_set(e, LC_ECONNECT, "the helper sent a malformed ERROR frame");
 	if (code == 0 || code > 255)
 		code = LC_ESQL;
-	lc_err_set(e, (int)code, "%.*s", (int)(n < 900 ? n : 900), s);
-	return -1;
+	return helper_error(e, (int)code, "%s", s, n);
 }
 
 /* ---- QUERY ---- */
@@ -278,6 +291,13 @@ static int a_exec(conn *c, const char *sql, const lc_sink *k, void *ctx, lc_err 
 
 /* ---- INSPECT ---- */
 
+/* A unix time the client can print: a NaN or 1e300 from the helper made
+ * the (time_t) cast for localtime() undefined. */
+static int sane_time(double t)
+{
+	return t >= 0 && t < 1e11;  /* false for NaN too */
+}
+
 static isect *on_section(aconn *a, inspect_report *rep, const frame *f, lc_err *e)
 {
 	rd r = rd_of(f);
@@ -361,6 +381,10 @@ static int a_inspect(conn *c, const inspect_opts *o, inspect_report **out, lc_er
 	}
 	rd r = rd_of(&f);
 	rep->taken_at = rd_f64(&r);
+	if (!sane_time(rep->taken_at)) {
+		inspect_free(rep);
+		return bad_frame(a, &f, e);
+	}
 	*out = rep;
 	return 0;
 }
@@ -407,7 +431,7 @@ static int on_bdone(aconn *a, const frame *f, snap_result *res, char sha[65], lc
 	res->taken_at = rd_f64(&r);
 	res->pinned_ms = (long long)rd_u64(&r);
 	rd_str(&r, &s, &n);
-	if (r.bad || n > 64)
+	if (r.bad || n > 64 || !sane_time(res->taken_at))
 		return bad_frame(a, f, e);
 	if (sha)
 		snprintf(sha, 65, "%.*s", (int)n, s);

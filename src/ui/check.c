@@ -229,7 +229,7 @@ int check_run(FILE *out, const cli *o, conn *c)
 	lc_err e = { 0 };
 	findings fs = { .o = o };
 	if (conn_inspect(c, &io, &r, &e) < 0) {
-		fprintf(stderr, "litecon: %s\n", e.msg);
+		esc_message(stderr, e.msg);
 		return e.code;
 	}
 	for (size_t i = 0; i < sizeof rules / sizeof *rules; i++)

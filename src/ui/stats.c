@@ -129,8 +129,11 @@ static void text_section(FILE *out, const isect *s, const char *title, const cha
 		grid_print(g, out);
 	else
 		fputs("  (none)\n", out);
-	if (s->note)
-		fprintf(out, "  note: %s\n", s->note);
+	if (s->note) {  /* a note may quote names, and a helper sends any bytes */
+		buf_reset(&b);
+		esc_display(&b, s->note, strlen(s->note), 0);
+		fprintf(out, "  note: %s\n", b.p ? b.p : "");
+	}
 	fputc('\n', out);
 	grid_free(g);
 	buf_free(&b);
@@ -257,7 +260,7 @@ int stats_main(const cli *o, conn *c)
 		inspect_report *r;
 		lc_err e = { 0 };
 		if (conn_inspect(c, &io, &r, &e) < 0) {
-			fprintf(stderr, "litecon: %s\n", e.msg);
+			esc_message(stderr, e.msg);
 			return e.code == LC_ECANCEL && o->watch ? 0 : e.code;
 		}
 		print_report(o, r);

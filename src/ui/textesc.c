@@ -6,6 +6,7 @@
 #include "textesc.h"
 
 #include <stdio.h>
+#include <string.h>
 
 int u8_decode(const unsigned char *p, size_t n, uint32_t *cp)
 {
@@ -134,6 +135,14 @@ int esc_display(buf *b, const char *s, size_t n, int flags)
 		i += (size_t)len;
 	}
 	return w;
+}
+
+void esc_message(FILE *out, const char *msg)
+{
+	buf b = { 0 };
+	esc_display(&b, msg, strlen(msg), 0);
+	fprintf(out, "litecon: %s\n", b.p ? b.p : "");
+	buf_free(&b);
 }
 
 /* "\\uXXXX" for code point v (at most U+FFFF here: C0, DEL, C1, U+FFFD). */

@@ -86,6 +86,63 @@ why=$(term_safe "$T/out")
 "$LITECON" -box "$db" "$q" >"$T/local" 2>&1
 [ "$rc" = 0 ] && [ -z "$why" ] && cmp -s "$T/out" "$T/local" && ok "through the helper: the same escaped bytes" || not_ok "hostile via helper" "$why"
 
+# ---- a hostile schema, a hostile helper: their text in error messages and reports ----
+
+evil=$T/evilschema.db
+fixture "$evil" "create table t(a); pragma writable_schema=1;
+insert into sqlite_schema values('table', char(27)||']52;c;aGk='||char(7)||'x', 'x', 0, 'create table garbage garbage');"
+for c in query stats check; do
+	args=("$evil"); [ "$c" = query ] && args+=("select 1") || args=("$c" "$evil")
+	tty "${args[@]}"
+	why=$(term_safe "$T/out")
+	if [ "$rc" = 4 ] && [ -z "$why" ] && grep -qF '^[]52;c;aGk=^Gx' "$T/out"; then
+		ok "$c: a schema naming an object with OSC 52: the error shows it escaped, exit 4"
+	else not_ok "$c: hostile schema error escaped" "exit $rc" "$why" "$(cat -v "$T/out")"; fi
+done
+
+# Fake helpers replay frames (docs/protocol.md) built here with printf.
+be() { # BYTES VALUE: VALUE big-endian in BYTES bytes
+	local i out=""
+	for ((i = $1 - 1; i >= 0; i--)); do out+=$(printf '\\%03o' $((($2 >> (8 * i)) & 255))); done
+	printf "$out"
+}
+pstr() { be 4 "$(printf '%s' "$1" | LC_ALL=C wc -c)"; printf '%s' "$1"; }
+frame() { # TYPE ID: the payload on stdin
+	local p; p=$(mktemp "$T/frame.XXXXXX"); cat >"$p"
+	be 4 $(($(wc -c <"$p") + 5)); be 1 "$1"; be 4 "$2"; cat "$p"; rm -f "$p"
+}
+fake() { # NAME: a helper that writes $T/NAME.frames, then waits for EOF
+	printf '#!/bin/sh\ncat %q\nexec cat >/dev/null\n' "$T/$1.frames" >"$T/$1"
+	chmod +x "$T/$1"
+}
+osc=$'\e]52;c;aGk=\a\e[2J\xc2\x9b\xff'
+start() { # magic, HELLO, DBS and END for OPEN
+	printf '\nlitecon-agent-frames\n'
+	{ be 2 1; be 2 1; pstr "litecon-agent 0.1.0"; } | frame 1 0
+	{ be 2 1; pstr main; pstr /srv/storage/production.sqlite3; } | frame 21 1
+	frame 20 1 </dev/null
+}
+{ printf '\nlitecon-agent-frames\n'; { be 1 3; pstr "$osc it broke"; } | frame 24 0; } >"$T/status.frames"; fake status
+{ start; pstr "$osc log" | frame 23 2; { be 2 1; pstr "$osc col"; } | frame 16 2
+  { be 4 1; be 1 3; pstr "$osc cell"; } | frame 17 2; be 8 1 | frame 18 2; frame 20 2 </dev/null; } >"$T/rows.frames"; fake rows
+{ start; { be 1 1; pstr "$osc no such table"; } | frame 19 2; } >"$T/error.frames"; fake error
+{ start; { pstr files; pstr ""; pstr "$osc note"; be 1 0; be 2 2; pstr schema; pstr path; } | frame 22 2
+  { be 4 1; be 1 3; pstr main; be 1 3; pstr "$osc path"; } | frame 17 2
+  { pstr orders; pstr "$osc absent"; pstr ""; be 1 1; be 2 0; } | frame 22 2
+  be 8 $((0x41D954FC40000000)) | frame 20 2; } >"$T/stats.frames"; fake stats
+hostile_helper() { # NAME WANT-RC ARGS...: on a terminal, exit WANT-RC, nothing unescaped
+	local name=$1 want=$2; shift 2
+	tty --agent "$T/$name" "$@"
+	why=$(term_safe "$T/out")
+	if [ "$rc" = "$want" ] && [ -z "$why" ] && grep -qF '^[]52;c;aGk=^G^[[2J' "$T/out"; then
+		ok "a helper's $name text with OSC 52, CSI, C1 and a bad byte: shown escaped, exit $want"
+	else not_ok "hostile helper $name" "exit $rc (wanted $want)" "$why" "$(cat -v "$T/out" | head -20)"; fi
+}
+hostile_helper status 4 "$db" "select 1"
+hostile_helper rows 0 -box "$db" "select 1"
+hostile_helper error 1 "$db" "select 1"
+hostile_helper stats 0 stats "$db"
+
 # ---- a 100 MB blob in every mode ----
 
 # The sanitizer pass (make check runs every script twice) looks for memory

@@ -6,13 +6,15 @@
  * writes is dropped. After HELLO and OPEN (ids 0 and 1) the client makes
  * one request with id 2, picked by the first byte too: a query whose rows
  * go through an output mode to a "terminal", an INSPECT, or a BACKUP. The
- * seeds are transcripts of the real litecon-agent (tests/fuzz/corpus/
- * agent_conn/README). Oracles: ASan/UBSan, no leak, a failed request
- * always says why, and the rendered output is safe for a terminal.
+ * seeds are transcripts of the real litecon-agent (tests/fuzz/README.md).
+ * Oracles: ASan/UBSan, no leak, a failed request always says why, and
+ * what reaches a terminal is safe for it: the rendered rows, the report
+ * as stats prints it, and the error message (printed as it is).
  */
 #define _GNU_SOURCE
 #include "conn.h"
 #include "render.h"
+#include "stats.h"
 #include "stream.h"
 #include "termsafe.h"
 
@@ -61,6 +63,17 @@ static void m_close(lc_stream *s, int graceful)
 
 /* ---- the request after OPEN ---- */
 
+/* abort() with what was unsafe, when text written for a terminal is not safe. */
+static void must_be_safe(const char *what, const char *text, size_t n)
+{
+	const char *why = term_unsafe(text, n);
+	if (why) {
+		fprintf(stderr, "%s holds %s\n", what, why);
+		abort();
+	}
+}
+
+
 static int pages_seen;
 static int b_begin(void *ctx, uint32_t page_size, uint32_t pages) { (void)ctx, (void)page_size, (void)pages; return 0; }
 static int b_page(void *ctx, uint32_t pgno, const uint8_t *data)
@@ -83,13 +96,24 @@ static int do_query(conn *c, int mode, lc_err *e)
 	int rc = conn_exec(c, "select * from orders", render_sink(), rn, e);
 	render_free(rn);
 	fclose(f);
-	const char *why = term_unsafe(out, outn);
-	if (why) {
-		fprintf(stderr, "mode %s wrote %s to a terminal\n", render_mode_name(mode), why);
-		abort();
-	}
+	must_be_safe(render_mode_name(mode), out, outn);
 	free(out);
 	return rc;
+}
+
+/* The report as `litecon stats` prints it, as text and as JSON. */
+static void print_report(const inspect_report *rep)
+{
+	char *out = NULL;
+	size_t outn = 0;
+	FILE *f = open_memstream(&out, &outn);
+	if (!f)
+		abort();
+	stats_text(f, rep);
+	stats_json(f, rep, "fuzz");
+	fclose(f);
+	must_be_safe("stats output", out, outn);
+	free(out);
 }
 
 static int do_inspect(conn *c, lc_err *e)
@@ -100,8 +124,10 @@ static int do_inspect(conn *c, lc_err *e)
 	o.latest = 10;
 	o.stale_s = 300;
 	int rc = conn_inspect(c, &o, &rep, e);
-	if (rc == 0)
+	if (rc == 0) {
+		print_report(rep);
 		inspect_free(rep);
+	}
 	return rc;
 }
 
@@ -134,6 +160,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			fprintf(stderr, "open failed without a reason: code %d, \"%s\"\n", e.code, e.msg);
 			abort();
 		}
+		must_be_safe("the error message", e.msg, strlen(e.msg));  /* main prints it as is */
 		return 0;
 	}
 	int op = data[0] & 0x3f, rc;
@@ -150,6 +177,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fprintf(stderr, "request %d failed without a reason: code %d, \"%s\"\n", op, e.code, e.msg);
 		abort();
 	}
+	if (rc < 0)
+		must_be_safe("the error message", e.msg, strlen(e.msg));
 	conn_free(c);
 	conn_interrupt_reset();
 	return 0;
