@@ -24,7 +24,8 @@ void store_files_free(store_file *files, int n);
 
 /* The short schema name for a file name given the store's common stem
  * (e.g. ("production_queue.sqlite3", "production") -> "queue"). Returns a
- * malloc'd string; "main" when the name is the stem itself. */
+ * malloc'd string; "main" when the name is the stem itself. Bytes other
+ * than printable ASCII become '_' (a name is shown as it is). */
 char *store_short_name(const char *file, const char *stem);
 
 #endif

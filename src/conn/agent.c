@@ -608,12 +608,15 @@ static int on_dbs(aconn *a, const frame *f, lc_err *e)
 		return bad_frame(a, f, e);  /* one DBS per OPEN (a second one leaked the first) */
 	a->schema = xcalloc((size_t)n + 1, sizeof *a->schema);
 	a->path = xcalloc((size_t)n + 1, sizeof *a->path);
+	int plain = 1;
 	for (int i = 0; i < n && !r.bad; i++) {
 		a->schema[i] = rd_strdup(&r);
 		a->path[i] = rd_strdup(&r);
 		a->ndb = i + 1;
+		for (const char *p = a->schema[i]; p && *p; p++)  /* as store_short_name makes them */
+			plain &= *p >= 0x20 && *p < 0x7f;
 	}
-	return r.bad || n == 0 ? bad_frame(a, f, e) : 0;
+	return r.bad || n == 0 || !plain ? bad_frame(a, f, e) : 0;
 }
 
 static int open_remote(aconn *a, const char *path, lc_err *e)

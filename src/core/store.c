@@ -74,6 +74,11 @@ char *store_short_name(const char *file, const char *stem)
 	if (fl == 0)
 		return xstrdup("main");
 	char *s = xstrndup(p, fl);
+	/* A file name is anyone's bytes; the schema name goes to prompts and
+	 * progress lines as it is: printable ASCII only. */
+	for (char *q = s; *q; q++)
+		if ((unsigned char)*q < 0x20 || (unsigned char)*q >= 0x7f)
+			*q = '_';
 	if (strcmp(s, "main") == 0 || strcmp(s, "temp") == 0) {
 		char *t = xasprintf("db_%s", s);
 		free(s);

@@ -100,6 +100,23 @@ for c in query stats check; do
 	else not_ok "$c: hostile schema error escaped" "exit $rc" "$why" "$(cat -v "$T/out")"; fi
 done
 
+# A store file whose name holds OSC 52: its schema name is made plain.
+st=$T/evilstore
+mkdir -p "$st"
+fixture "$st/production.sqlite3" "create table t(a)"
+fixture "$st/production_${ESC}]52;c;aGk=${BEL}.sqlite3" "create table u(a)"
+for c in backup stats .databases; do
+	case $c in
+	backup) tty backup --quiet "$st" "$T/evilstore.bak" ;;
+	stats) tty stats "$st" ;;
+	*) tty "$st" "$c" ;;
+	esac
+	why=$(term_safe "$T/out")
+	if [ "$rc" = 0 ] && [ -z "$why" ] && grep -qF '_]52;c;aGk=_' "$T/out"; then
+		ok "$c of a store holding a file named with OSC 52: schema _]52;c;aGk=_, nothing raw"
+	else not_ok "$c of a store with a hostile file name" "exit $rc" "$why" "$(cat -v "$T/out" | head -10)"; fi
+done
+
 # Fake helpers replay frames (docs/protocol.md) built here with printf.
 be() { # BYTES VALUE: VALUE big-endian in BYTES bytes
 	local i out=""

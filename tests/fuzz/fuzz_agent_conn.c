@@ -9,7 +9,8 @@
  * seeds are transcripts of the real litecon-agent (tests/fuzz/README.md).
  * Oracles: ASan/UBSan, no leak, a failed request always says why, and
  * what reaches a terminal is safe for it: the rendered rows, the report
- * as stats prints it, and the error message (printed as it is).
+ * as stats prints it, the error message and the schema names (printed as
+ * they are).
  */
 #define _GNU_SOURCE
 #include "conn.h"
@@ -162,6 +163,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		must_be_safe("the error message", e.msg, strlen(e.msg));  /* main prints it as is */
 		return 0;
+	}
+	for (int i = 0; i < conn_ndb(c); i++) {  /* prompts and progress lines show them as they are */
+		const char *schema, *path;
+		if (conn_db(c, i, &schema, &path) == 0)
+			must_be_safe("a schema name", schema, strlen(schema));
 	}
 	int op = data[0] & 0x3f, rc;
 	int nmodes = 0;

@@ -27,6 +27,10 @@ void test_store(void)
 	short_name("test.sqlite3", "", "test");
 	short_name("x_main.sqlite3", "x", "db_main");
 	short_name("x_temp.sqlite3", "x", "db_temp");
+	char *s = store_short_name("production_\033]52;c;aGk=\a.sqlite3", "production");
+	CHECK_STR(s, "_]52;c;aGk=_", "control bytes of a file name become _ in its schema name");
+	free(s);
+	short_name("production_日本.sqlite3", "production", "______");
 }
 
 void test_dot(void)
