@@ -33,6 +33,7 @@ struct engine {
 	int timed_out;
 	void (*hook)(void *);     /* engine_set_hook */
 	void *hook_ctx;
+	long long mmap;           /* the mmap_size in force (engine_set_mmap) */
 };
 
 static volatile sig_atomic_t cancel_requested;
@@ -212,6 +213,9 @@ void engine_free(engine *en)
 
 void engine_set_mmap(engine *en, long long bytes)
 {
+	if (en->mmap == bytes)
+		return;  /* unmapping and mapping again costs a refresh more than it reads */
+	en->mmap = bytes;
 	for (int i = 0; i < en->nfiles; i++) {
 		char *sql = sqlite3_mprintf("PRAGMA \"%w\".mmap_size=%lld", en->files[i].schema, bytes);
 		en->g.open = 1;  /* our own setting, not the user's */

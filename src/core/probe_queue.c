@@ -24,7 +24,9 @@ static const char *const proc_cols[] = {
 
 /* Queue names without scanning the jobs table: a loose index scan over
  * index_solid_queue_jobs_for_filtering (queue_name, finished_at), plus
- * paused queues that have no jobs. */
+ * paused queues that have no jobs. Claimed and failed jobs are counted
+ * from the (small) execution tables outwards: CROSS JOIN keeps SQLite
+ * from walking every job of the queue by its index instead. */
 static const char queue_sql[] =
 	"WITH RECURSIVE q(n) AS ("
 	" SELECT min(queue_name) FROM \"%w\".solid_queue_jobs"
@@ -43,10 +45,10 @@ static const char queue_sql[] =
 	" (SELECT count(*) FROM (SELECT 1 FROM \"%w\".solid_queue_scheduled_executions s, now"
 	"   WHERE s.queue_name = n AND s.scheduled_at > now.t LIMIT " CAP ")),"
 	" (SELECT count(*) FROM (SELECT 1 FROM \"%w\".solid_queue_claimed_executions c"
-	"   JOIN \"%w\".solid_queue_jobs j ON j.id = c.job_id WHERE j.queue_name = n LIMIT " CAP ")),"
+	"   CROSS JOIN \"%w\".solid_queue_jobs j ON j.id = c.job_id WHERE j.queue_name = n LIMIT " CAP ")),"
 	" (SELECT count(*) FROM (SELECT 1 FROM \"%w\".solid_queue_blocked_executions b WHERE b.queue_name = n LIMIT " CAP ")),"
 	" (SELECT count(*) FROM (SELECT 1 FROM \"%w\".solid_queue_failed_executions f"
-	"   JOIN \"%w\".solid_queue_jobs j ON j.id = f.job_id WHERE j.queue_name = n LIMIT " CAP "))"
+	"   CROSS JOIN \"%w\".solid_queue_jobs j ON j.id = f.job_id WHERE j.queue_name = n LIMIT " CAP "))"
 	" FROM names ORDER BY n";
 
 static const char proc_sql[] =

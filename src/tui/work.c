@@ -162,12 +162,18 @@ static int ping_row(void *ctx, int ncol, const lc_value *v)
 
 static const lc_sink ping_sink = { NULL, ping_row, NULL };
 
+/* A refresh: the inspection, and with each openers scan (every few
+ * seconds) a one-row round trip for the status bar's rtt (a statement of
+ * its own would end the probe's mmap on the host each time). */
 static int run_refresh(twork *w, tjob *j)
 {
 	long long t0 = now_ms();
-	if (conn_exec(w->c, "select 1", &ping_sink, NULL, &j->err) < 0)
-		return -1;
-	j->rtt_ms = now_ms() - t0;
+	j->rtt_ms = -1;
+	if (j->io.openers) {
+		if (conn_exec(w->c, "select 1", &ping_sink, NULL, &j->err) < 0)
+			return -1;
+		j->rtt_ms = now_ms() - t0;
+	}
 	return conn_inspect(w->c, &j->io, &j->rep, &j->err);
 }
 
