@@ -65,6 +65,10 @@ typedef struct tstate {
 	char why[256];          /* the last connection error */
 	/* backup progress (JOB_BACKUP) */
 	long long b_done, b_total;
+	long long b_t0;         /* now_ms() when the backup started */
+	char b_schema[64];      /* the database being copied */
+	char b_line[400];       /* backup's last summary line */
+	int b_count;            /* databases backed up and verified so far */
 } tstate;
 
 typedef struct twork twork;

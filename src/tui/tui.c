@@ -206,11 +206,37 @@ void tui_backup(app *a, const char *dest)
 
 static void backup_done(app *a, tjob *j)
 {
+	tstate ts;
+	twork_state(a->w, &ts);
 	a->backup_job = 0;
 	if (j->rc < 0)
 		app_msg(a, TH_error, "backup to %s failed: %s", a->backup_dest, j->err.msg);
+	else if (ts.b_count > 1)
+		app_msg(a, TH_ok, "backup of %d databases to %s done in %.1f s, each verified (quick_check, SHA-256)",
+			ts.b_count, a->backup_dest, (double)j->ms / 1000.0);
+	else if (ts.b_line[0])
+		app_msg(a, TH_ok, "%s", ts.b_line);
 	else
 		app_msg(a, TH_ok, "backup to %s done in %.1f s, verified", a->backup_dest, (double)j->ms / 1000.0);
+	a->msg_until = now_ms() + 15000;  /* the summary stays a while */
+}
+
+/* The bottom line while a backup runs: a bar, pages, MB/s and ETA. */
+static int draw_backup(app *a, const tstate *ts, int y)
+{
+	if (!a->backup_job)
+		return 0;
+	double s = (double)(now_ms() - ts->b_t0) / 1000.0, frac = ts->b_total ? (double)ts->b_done / ts->b_total : 0;
+	double rate = s > 0 ? (double)ts->b_done / s : 0, eta = rate > 0 ? (ts->b_total - ts->b_done) / rate : 0;
+	int width = 30, fill = (int)(frac * width);
+	char bar[64];
+	memset(bar, '=', (size_t)fill);
+	memset(bar + fill, ' ', (size_t)(width - fill));
+	bar[width] = 0;
+	draw_fmt(y, 0, COLS, TH_info, " backup %s %s [%s] %lld/%lld pages  %3.0f%%  ETA %d:%02d  -> %s",
+		 ts->b_schema[0] ? ts->b_schema : "...", ts->busy_kind == JOB_BACKUP ? "" : "(waiting)", bar, ts->b_done,
+		 ts->b_total, frac * 100, (int)eta / 60, (int)eta % 60, a->backup_dest);
+	return 1;
 }
 
 int app_theme(app *a, const char *name)
@@ -477,6 +503,8 @@ static void draw_bottom(app *a, const tstate *ts)
 		return;
 	}
 	view *v = app_top(a);
+	if (draw_backup(a, ts, y))
+		return;
 	if (v->job && v->job_cancellable) {
 		static const char spin[] = "|/-\\";
 		draw_fmt(y, 0, COLS, TH_warn, " %c running (%.1f s): Esc or Ctrl-C cancels", spin[(now_ms() / 150) % 4],
@@ -487,7 +515,6 @@ static void draw_bottom(app *a, const tstate *ts)
 		draw_str(y, 1, COLS - 1, a->msg, a->msg_el);
 		return;
 	}
-	(void)ts;
 	char hints[600];
 	keys_hints(v->cls->ctx, hints, sizeof hints);
 	draw_str(y, 1, COLS - 1, hints, TH_dim);

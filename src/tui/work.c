@@ -141,6 +141,8 @@ static int col_row(void *ctx, int ncol, const lc_value *v)
 
 static const lc_sink collect_sink = { col_begin, col_row, NULL };
 
+static void poke(twork *w);
+
 /* ---- jobs ---- */
 
 void tjob_free(tjob *j)
@@ -184,9 +186,37 @@ static int run_query(twork *w, tjob *j)
 	return conn_exec(w->c, j->sql, &collect_sink, &k, &j->err);
 }
 
+static void b_progress(void *ctx, const char *schema, unsigned done, unsigned total)
+{
+	twork *w = ctx;
+	pthread_mutex_lock(&w->mu);
+	w->st.b_done = done;
+	w->st.b_total = total;
+	snprintf(w->st.b_schema, sizeof w->st.b_schema, "%s", schema);
+	pthread_mutex_unlock(&w->mu);
+	poke(w);
+}
+
+static void b_say(void *ctx, const char *line)
+{
+	twork *w = ctx;
+	pthread_mutex_lock(&w->mu);
+	snprintf(w->st.b_line, sizeof w->st.b_line, "%s", line);
+	w->st.b_count += strncmp(line, "backup of ", 10) == 0;
+	pthread_mutex_unlock(&w->mu);
+}
+
+/* The same backup_run as `litecon backup`; progress and the summary line
+ * come back here instead of going to the terminal. */
 static int run_backup(twork *w, tjob *j)
 {
-	backup_opts bo = { .quiet = 1 };
+	backup_opts bo = { .quiet = 1, .progress = b_progress, .say = b_say, .ctx = w };
+	pthread_mutex_lock(&w->mu);
+	w->st.b_done = w->st.b_total = 0;
+	w->st.b_t0 = now_ms();
+	w->st.b_schema[0] = w->st.b_line[0] = 0;
+	w->st.b_count = 0;
+	pthread_mutex_unlock(&w->mu);
 	return backup_run(w->c, j->dest, &bo, &j->err);
 }
 

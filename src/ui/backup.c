@@ -15,6 +15,7 @@
 
 #include <errno.h>
 #include <libgen.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,6 +62,8 @@ static void j_progress(void *ctx, uint32_t done, uint32_t total)
 {
 	job *j = ctx;
 	j->done = done, j->total = total;
+	if (j->o->progress)
+		j->o->progress(j->o->ctx, j->schema, done, total);
 	if (j->bar && (now_ms() - j->drawn >= 100 || done == total)) {
 		j->drawn = now_ms();
 		draw(j, 0);
@@ -78,6 +81,21 @@ static void human(char *out, size_t n, double bytes)
 	snprintf(out, n, i ? "%.1f %s" : "%.0f %s", bytes, u[i]);
 }
 
+/* One line for the operator: stderr, or the caller's say(). */
+static void say(const job *j, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void say(const job *j, const char *fmt, ...)
+{
+	char line[2048];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	if (j->o->say)
+		j->o->say(j->o->ctx, line);
+	else
+		fprintf(stderr, "litecon: %s\n", line);
+}
+
 static void summary(const job *j, const snap_result *r, const char *dest, int full, int on_host)
 {
 	char size[32], wire[32];
@@ -85,12 +103,12 @@ static void summary(const job *j, const snap_result *r, const char *dest, int fu
 	human(size, sizeof size, (double)r->pages * r->page_size);
 	human(wire, sizeof wire, (double)r->sent * r->page_size);
 	esc_display(&d, dest, strlen(dest), 0);
-	fprintf(stderr, "litecon: backup of %s: %u pages (%s), %u %s (%s), %.1f s, verified (%s, SHA-256) -> %s\n",
+	say(j, "backup of %s: %u pages (%s), %u %s (%s), %.1f s, verified (%s, SHA-256) -> %s",
 		j->schema, r->pages, size, r->sent, on_host ? "written on the host" : "sent over the wire", wire,
 		(now_ms() - j->t0) / 1000.0, full ? "integrity_check" : "quick_check", d.p);
 	if (r->pinned_ms > 10000)
-		fprintf(stderr, "litecon: note: the backup held a read snapshot of %s for %.1f s; checkpoints waited and "
-				"the WAL may have grown meanwhile (see litecon stats)\n", j->schema, r->pinned_ms / 1000.0);
+		say(j, "note: the backup held a read snapshot of %s for %.1f s; checkpoints waited and "
+		       "the WAL may have grown meanwhile (see litecon stats)", j->schema, r->pinned_ms / 1000.0);
 	buf_free(&d);
 }
 
@@ -128,7 +146,7 @@ static int pull_one(conn *c, const char *schema, const char *dest, const backup_
 	if (rc == -2 && from_side) {
 		buf d = { 0 };
 		esc_display(&d, dest, strlen(dest), 0);
-		fprintf(stderr, "litecon: note: %s does not match its page hashes (.litecon-hashes); reading it again\n", d.p);
+		say(&j, "note: %s does not match its page hashes (.litecon-hashes); reading it again", d.p);
 		buf_free(&d);
 		*e = (lc_err){ 0 };
 		rc = pull_try(c, &j, dest, r, sha, &from_side);

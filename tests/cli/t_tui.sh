@@ -158,6 +158,12 @@ $TM send-keys Escape
 grep -q 'select status, count(\*) as n from orders o where o.status is not null' "$T/state/litecon/history" \
 	&& ok "the editor's history is the shell's file" || not_ok "history file" "$(cat "$T/state/litecon/history")"
 
+# ---- the backup action ----
+cmdline "backup $T/tui backup"
+check ":backup shows a progress bar, then the verified summary" 'backup of 4 databases to .*tui backup done in [0-9.]+ s, each verified' 60
+[ -f "$T/tui backup/manifest.json" ] && [ "$(sqlite3 "$T/tui backup/production.sqlite3" 'pragma integrity_check')" = ok ] \
+	&& ok "the TUI's backup is the store with its manifest, and it is sound" || not_ok "tui backup files" "$(ls "$T/tui backup")"
+
 # ---- themes ----
 cmdline "theme light"
 check ":theme switches the colours" 'theme light'
