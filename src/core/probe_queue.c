@@ -24,9 +24,10 @@ static const char *const proc_cols[] = {
 
 /* Queue names without scanning the jobs table: a loose index scan over
  * index_solid_queue_jobs_for_filtering (queue_name, finished_at), plus
- * paused queues that have no jobs. Claimed and failed jobs are counted
- * from the (small) execution tables outwards: CROSS JOIN keeps SQLite
- * from walking every job of the queue by its index instead. */
+ * paused queues that have no jobs. Claimed and failed executions carry no
+ * queue name: each is looked up in the jobs table by its primary key,
+ * once for all queues (a materialized GROUP BY; per queue it was one pass
+ * per queue, and SQLite's own plan walked every job of the queue). */
 static const char queue_sql[] =
 	"WITH RECURSIVE q(n) AS ("
 	" SELECT min(queue_name) FROM \"%w\".solid_queue_jobs"
@@ -34,7 +35,13 @@ static const char queue_sql[] =
 	" FROM q WHERE n IS NOT NULL),"
 	" names(n) AS (SELECT n FROM q WHERE n IS NOT NULL"
 	" UNION SELECT queue_name FROM \"%w\".solid_queue_pauses),"
-	" now(t) AS (SELECT strftime('%%Y-%%m-%%d %%H:%%M:%%f', 'now'))"
+	" now(t) AS (SELECT strftime('%%Y-%%m-%%d %%H:%%M:%%f', 'now')),"
+	" cl(n, k) AS MATERIALIZED (SELECT j.queue_name, count(*) FROM"
+	"   (SELECT job_id FROM \"%w\".solid_queue_claimed_executions LIMIT " CAP ") c"
+	"   CROSS JOIN \"%w\".solid_queue_jobs j ON j.id = c.job_id GROUP BY 1),"
+	" fa(n, k) AS MATERIALIZED (SELECT j.queue_name, count(*) FROM"
+	"   (SELECT job_id FROM \"%w\".solid_queue_failed_executions LIMIT " CAP ") f"
+	"   CROSS JOIN \"%w\".solid_queue_jobs j ON j.id = f.job_id GROUP BY 1)"
 	" SELECT n,"
 	" EXISTS (SELECT 1 FROM \"%w\".solid_queue_pauses p WHERE p.queue_name = n),"
 	" (SELECT count(*) FROM (SELECT 1 FROM \"%w\".solid_queue_ready_executions r WHERE r.queue_name = n LIMIT " CAP ")),"
@@ -44,11 +51,9 @@ static const char queue_sql[] =
 	"   WHERE s.queue_name = n AND s.scheduled_at <= now.t LIMIT " CAP ")),"
 	" (SELECT count(*) FROM (SELECT 1 FROM \"%w\".solid_queue_scheduled_executions s, now"
 	"   WHERE s.queue_name = n AND s.scheduled_at > now.t LIMIT " CAP ")),"
-	" (SELECT count(*) FROM (SELECT 1 FROM \"%w\".solid_queue_claimed_executions c"
-	"   CROSS JOIN \"%w\".solid_queue_jobs j ON j.id = c.job_id WHERE j.queue_name = n LIMIT " CAP ")),"
+	" ifnull((SELECT k FROM cl WHERE cl.n = names.n), 0),"
 	" (SELECT count(*) FROM (SELECT 1 FROM \"%w\".solid_queue_blocked_executions b WHERE b.queue_name = n LIMIT " CAP ")),"
-	" (SELECT count(*) FROM (SELECT 1 FROM \"%w\".solid_queue_failed_executions f"
-	"   CROSS JOIN \"%w\".solid_queue_jobs j ON j.id = f.job_id WHERE j.queue_name = n LIMIT " CAP "))"
+	" ifnull((SELECT k FROM fa WHERE fa.n = names.n), 0)"
 	" FROM names ORDER BY n";
 
 static const char proc_sql[] =
