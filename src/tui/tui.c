@@ -641,21 +641,41 @@ static int timeout_ms(app *a)
 	return t < 0 ? 0 : (int)t;
 }
 
+/* LITECON_KEYLOG=FILE (for bench/tui_keys.sh): for each wake-up with keys,
+ * the microseconds from poll()'s return to the screen drawn after them. */
+static void keylog(FILE *f, const struct timespec *t0, int keys)
+{
+	struct timespec t1;
+	if (!f || !keys)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	fprintf(f, "%ld\n", (long)((t1.tv_sec - t0->tv_sec) * 1000000L + (t1.tv_nsec - t0->tv_nsec) / 1000));
+	fflush(f);
+}
+
 static void loop(app *a)
 {
 	struct pollfd p[2] = { { 0, POLLIN, 0 }, { twork_fd(a->w), POLLIN, 0 } };
+	const char *kl = getenv("LITECON_KEYLOG");
+	FILE *log = kl && *kl ? fopen(kl, "a") : NULL;
+	struct timespec woke = { 0, 0 };
+	int keys = 0;
 	while (!a->quit) {
 		if (now_ms() >= a->next_refresh)
 			refresh_start(a);
 		draw_all(a);
+		keylog(log, &woke, keys);
 		int rc = poll(p, 2, timeout_ms(a));
 		if (rc < 0 && errno != EINTR)
 			break;
-		read_keys(a);  /* also KEY_RESIZE after SIGWINCH */
+		clock_gettime(CLOCK_MONOTONIC, &woke);
+		keys = read_keys(a);  /* also KEY_RESIZE after SIGWINCH */
 		tjob *j;
 		while ((j = twork_take(a->w)))
 			dispatch(a, j);
 	}
+	if (log)
+		fclose(log);
 }
 
 /* ---- set-up ---- */
