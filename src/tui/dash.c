@@ -277,12 +277,29 @@ static void draw_workers(app *a, int y, int x, int w, int h)
 	}
 }
 
-static void draw_pane(app *a, dash *d, int i, int y, int x, int h, int w)
+/* The rows of s that match the dashboard's filter (all without one), as
+ * indexes into vis (at most max); returns how many. */
+static size_t visible(const isect *s, const char *filter, size_t *vis, size_t max)
+{
+	size_t n = 0;
+	for (size_t r = 0; s && r < s->nrows && n < max; r++) {
+		int hit = !filter[0];
+		for (int c = 0; !hit && c < s->ncol; c++)
+			hit = tui_match(&s->cells[r * (size_t)s->ncol + (size_t)c], filter);
+		if (hit)
+			vis[n++] = r;
+	}
+	return n;
+}
+
+#define MAXVIS 4096
+
+static void draw_pane(app *a, dash *d, const char *filter, int i, int y, int x, int h, int w)
 {
 	const pane *p = &panes[i];
 	const isect *s = inspect_find(app_report(a), p->section);
 	char title[80];
-	snprintf(title, sizeof title, "%s%s", p->name, s && !s->absent ? "" : "");
+	snprintf(title, sizeof title, "%s%s%.40s", p->name, filter[0] ? "  /" : "", filter);
 	draw_frame(y, x, h, w, title, d->focus == i);
 	int iy = y + 1, ih = h - 2, ix = x + 1, iw = w - 2;
 	if (p->summary && ih > 0) {
@@ -296,16 +313,18 @@ static void draw_pane(app *a, dash *d, int i, int y, int x, int h, int w)
 	}
 	draw_header(p, iy, ix, iw);
 	iy++, ih--;
-	if (!s->nrows)
-		draw_str(iy, ix, iw, s->note ? s->note : "none", TH_dim);
-	if (d->cur[i] >= s->nrows)
-		d->cur[i] = s->nrows ? s->nrows - 1 : 0;
+	static size_t vis[MAXVIS];
+	size_t n = visible(s, filter, vis, MAXVIS);
+	if (!n)
+		draw_str(iy, ix, iw, filter[0] ? "nothing matches the filter" : s->note ? s->note : "none", TH_dim);
+	if (d->cur[i] >= n)
+		d->cur[i] = n ? n - 1 : 0;
 	if (d->cur[i] < d->top[i])
 		d->top[i] = d->cur[i];
 	if (d->cur[i] >= d->top[i] + (size_t)ih)
 		d->top[i] = d->cur[i] - (size_t)ih + 1;
-	for (size_t r = d->top[i]; r < s->nrows && iy < y + h - 1; r++, iy++)
-		draw_row(a, p, s, r, iy, ix, iw, d->focus == i && r == d->cur[i]);
+	for (size_t r = d->top[i]; r < n && iy < y + h - 1; r++, iy++)
+		draw_row(a, p, s, vis[r], iy, ix, iw, d->focus == i && r == d->cur[i]);
 	if (p->cols == queue_cols)
 		draw_workers(a, iy, ix, iw, y + h - 1 - iy);
 }
@@ -315,18 +334,19 @@ static void d_draw(app *a, view *v, int y, int x, int h, int w)
 	dash *d = v->st;
 	int h1 = h * 40 / 100 > 8 ? h * 40 / 100 : 8, h2 = h * 30 / 100 > 6 ? h * 30 / 100 : 6, h3 = h - h1 - h2;
 	int w1 = w / 2;
-	draw_pane(a, d, 0, y, x, h1, w1);
-	draw_pane(a, d, 1, y, x + w1, h1, w - w1);
-	draw_pane(a, d, 2, y + h1, x, h2, w1);
-	draw_pane(a, d, 3, y + h1, x + w1, h2, w - w1);
-	draw_pane(a, d, 4, y + h1 + h2, x, h3, w);
+	draw_pane(a, d, v->filter, 0, y, x, h1, w1);
+	draw_pane(a, d, v->filter, 1, y, x + w1, h1, w - w1);
+	draw_pane(a, d, v->filter, 2, y + h1, x, h2, w1);
+	draw_pane(a, d, v->filter, 3, y + h1, x + w1, h2, w - w1);
+	draw_pane(a, d, v->filter, 4, y + h1 + h2, x, h3, w);
 }
 
 static int d_key(app *a, view *v, int action, int key)
 {
 	dash *d = v->st;
 	const isect *s = inspect_find(app_report(a), panes[d->focus].section);
-	size_t n = s && !s->absent ? s->nrows : 0;
+	static size_t vis[MAXVIS];
+	size_t n = s && !s->absent ? visible(s, v->filter, vis, MAXVIS) : 0;
 	(void)key;
 	switch (action) {
 	case A_NEXT_PANE:
@@ -350,10 +370,18 @@ static int d_key(app *a, view *v, int action, int key)
 	case A_ENTER:
 	case A_FAILED:
 		if (n)
-			panes[d->focus].enter(a, s, d->cur[d->focus], action == A_FAILED);
+			panes[d->focus].enter(a, s, vis[d->cur[d->focus] < n ? d->cur[d->focus] : n - 1], action == A_FAILED);
 		return VK_DONE;
 	}
 	return VK_PASS;
+}
+
+static void d_filter(app *a, view *v, const char *text)
+{
+	dash *d = v->st;
+	(void)a, (void)text;  /* v->filter holds it; the panes apply it as they draw */
+	memset(d->cur, 0, sizeof d->cur);
+	memset(d->top, 0, sizeof d->top);
 }
 
 static void d_free(view *v)
@@ -362,7 +390,7 @@ static void d_free(view *v)
 }
 
 static const view_class dash_class = {
-	.name = "dashboard", .ctx = KC_DASH, .draw = d_draw, .key = d_key, .free = d_free,
+	.name = "dashboard", .ctx = KC_DASH, .draw = d_draw, .key = d_key, .filter = d_filter, .free = d_free,
 };
 
 view *dash_new(app *a)

@@ -81,6 +81,14 @@ for _ in $(seq 30); do sleep 0.5; pane >"$T/pane"; [ "$(depth)" != "$d1" ] && { 
 [ "$moved" = 1 ] && ok "the queue depth moves with the writer ($d1 -> $(depth))" || not_ok "queue depth moves" "$d1 stayed"
 grep -Eq '^ Tab next  Enter open  q quit  \? help' "$T/pane" && ok "the hint line is made from the key table" || not_ok "hints" "$(tail -1 "$T/pane")"
 
+# ---- the dashboard's filter ----
+$TM send-keys /; keys "paid"; $TM send-keys Enter
+check "/ filters the dashboard's panes" '┌─ Orders  /paid'
+others=$(grep -E '^│ +[0-9]+ (pending|cancelled|refunded|shipped) ' "$T/pane" | wc -l)
+[ "$others" = 0 ] && grep -Eq '^│ +[0-9]+ paid ' "$T/pane" && ok "only matching orders are listed" || not_ok "dashboard filter" "$(cat "$T/pane")"
+$TM send-keys /; $TM send-keys C-u Enter
+check "an empty filter clears it" '┌─ Orders ─'
+
 # ---- help ----
 $TM send-keys '?'
 check "? shows every key from the key table" '^│Everywhere'
