@@ -176,7 +176,12 @@ relay_start
 "$LITECON" -i "$SSH_KEY" -o UserKnownHostsFile="$KH_RELAY" -o ServerAliveInterval=1 -o ServerAliveCountMax=2 \
 	"ssh://$SSH_USER@127.0.0.1:$RELAY_PORT$d" "$long" >"$T/out" 2>"$T/err" &
 pid=$!
-sleep 2
+# freeze once the query runs (the helper is up), not while it starts
+for _ in $(seq 200); do
+	for p in $(_fx_descendants "$SSHD_PID"); do ps -o args= -p "$p" 2>/dev/null; done | grep -q litecon-agent && break
+	sleep 0.1
+done
+sleep 1
 kill -USR1 "$RELAY_PID"   # freeze: a black hole
 timeout 30 tail --pid=$pid -f /dev/null; wait $pid; rc=$?
 [ "$rc" = 4 ] && grep -q 'sent nothing for' "$T/err" && ok "a frozen peer: exit 4 within ServerAliveInterval x CountMax" || not_ok "frozen peer" "rc=$rc $(cat "$T/err")"
