@@ -387,7 +387,7 @@ static int await_magic(sshc *h, LIBSSH2_CHANNEL *ch, buf *out, lc_err *e)
 {
 	char tmp[4096];
 	buf err = { 0 };
-	long long end = now_ms() + 20000;
+	long long end = now_ms() + 20000, last_rx = now_ms();
 	int rc = 0;
 	libssh2_session_set_blocking(h->s, 0);
 	for (;;) {
@@ -407,11 +407,25 @@ static int await_magic(sshc *h, LIBSSH2_CHANNEL *ch, buf *out, lc_err *e)
 		}
 		if (out->len > PROTO_MAGIC_MAX || (n <= 0 && m <= 0 && libssh2_channel_eof(ch)))
 			break;
+		if (n > 0 || m > 0)
+			last_rx = now_ms();
 		if (n <= 0 && m <= 0) {
+			/* Giving up closes the session without a goodbye (dead): a
+			 * frozen peer must not keep libssh2 from freeing it. */
+			long long silent = now_ms() - last_rx, limit = (long long)h->alive_ms * h->alive_count;
+			if (limit > 0 && silent > limit + 1000) {
+				h->dead = 1;
+				rc = lc_err_set(e, LC_ECONNECT, "%s sent nothing for %lld s (ServerAliveInterval x ServerAliveCountMax) "
+						"while the helper started; the connection is lost", h->host, silent / 1000);
+				break;
+			}
 			if (now_ms() > end) {
+				h->dead = 1;
 				rc = lc_err_set(e, LC_ECONNECT, "%s started the helper but it said nothing for 20 s", h->host);
 				break;
 			}
+			int next = 0;
+			libssh2_keepalive_send(h->s, &next);
 			struct pollfd p = { h->fd, POLLIN, 0 };
 			poll(&p, 1, 100);
 		}
@@ -454,6 +468,10 @@ static int sftp_fail(sshc *h, LIBSSH2_SFTP *sftp, const char *what, const char *
 		{ LIBSSH2_FX_WRITE_PROTECT, "the filesystem is read-only" },
 	};
 	const char *why = ssh_errmsg(h->s);
+	int transport_err = libssh2_session_last_errno(h->s);
+	if (transport_err == LIBSSH2_ERROR_TIMEOUT || transport_err == LIBSSH2_ERROR_SOCKET_RECV ||
+	    transport_err == LIBSSH2_ERROR_SOCKET_SEND || transport_err == LIBSSH2_ERROR_SOCKET_DISCONNECT)
+		h->dead = 1;  /* the peer, not the file: free the session without waiting on it */
 	for (size_t i = 0; i < sizeof texts / sizeof *texts; i++)
 		if (texts[i].code == code)
 			why = texts[i].text;
@@ -487,6 +505,8 @@ static int sftp_copy(sshc *h, LIBSSH2_SFTP *sftp, int in, const char *remote, in
 			else
 				done += w;
 		}
+	if (rc < 0 && h->dead)
+		shutdown(h->fd, SHUT_RDWR);  /* the clean-up below must not wait on a frozen peer */
 	if (libssh2_sftp_close(f) != 0 && rc == 0)
 		rc = sftp_fail(h, sftp, "write", remote, e);
 	return rc;
@@ -504,7 +524,7 @@ int sshc_upload(sshc *h, const char *local, const char *remote, int mode, lc_err
 	}
 	sftp_mkdirs(sftp, remote);
 	rc = sftp_copy(h, sftp, in, remote, mode, e);
-	if (rc < 0)
+	if (rc < 0 && !h->dead)
 		libssh2_sftp_unlink(sftp, remote);
 	libssh2_sftp_shutdown(sftp);
 	close(in);

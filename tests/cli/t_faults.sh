@@ -43,12 +43,13 @@ timeout 30 tail --pid=$pid -f /dev/null; wait $pid; rc=$?
 
 # A freeze in the middle of a pulled backup: exit 4 within the keepalive
 # bounds; the earlier good backup at DEST stays; no .partial.
-"$LITECON" "${S[@]}" backup --quiet "$R$d/production.sqlite3" "$T/good.db" 2>"$T/err" || not_ok "first backup" "$(cat "$T/err")"
-before=$(sha256sum <"$T/good.db")
-relay_stop; relay_start --rate 200   # slow enough to freeze it half way
+"$LITECON_LOAD" init "$T/other" --orders 300 --seed 2 --quiet >/dev/null 2>&1
+"$LITECON" backup --quiet "$T/other/production.sqlite3" "$T/good.db" 2>"$T/err" || not_ok "first backup" "$(cat "$T/err")"
+before=$(sha256sum <"$T/good.db")   # another database's backup: every page differs, all of them cross
+relay_stop; relay_start --rate 100   # slow enough to freeze it half way
 S=(-i "$SSH_KEY" -o UserKnownHostsFile="$KH_RELAY" -o ServerAliveInterval=1 -o ServerAliveCountMax=3)
 R="ssh://$SSH_USER@127.0.0.1:$RELAY_PORT"
-"$LITECON" "${S[@]}" backup --quiet --agent upload "$R$d/production.sqlite3" "$T/good.db" >"$T/out" 2>"$T/err" &
+"$LITECON" "${S[@]}" backup --quiet "$R$d/production.sqlite3" "$T/good.db" >"$T/out" 2>"$T/err" &
 pid=$!
 sleep 3
 kill -USR1 "$RELAY_PID"
@@ -57,6 +58,35 @@ timeout 60 tail --pid=$pid -f /dev/null; wait $pid; rc=$?
 	&& ok "a frozen connection mid-backup: exit 4, the earlier backup untouched, no .partial" \
 	|| not_ok "frozen backup" "rc=$rc $(cat "$T/err") $(ls "$T")"
 relay_stop
+
+# A freeze while the helper is uploaded: exit 4, and (under ASan) the
+# session is freed.
+relay_start --rate 200
+"$LITECON" -i "$SSH_KEY" -o UserKnownHostsFile="$KH_RELAY" -o ServerAliveInterval=1 -o ServerAliveCountMax=2 \
+	--agent upload "ssh://$SSH_USER@127.0.0.1:$RELAY_PORT$d" "select 1" >"$T/out" 2>"$T/err" &
+pid=$!
+sleep 3
+kill -USR1 "$RELAY_PID"
+timeout 60 tail --pid=$pid -f /dev/null; wait $pid; rc=$?
+[ "$rc" = 4 ] && [ "$(wc -l <"$T/err")" = 1 ] && ok "a freeze while the helper is uploaded: one sentence, exit 4" \
+	|| not_ok "freeze during upload" "rc=$rc $(head -c 600 "$T/err")"
+relay_stop
+
+# A freeze while the connection or the helper starts, at three moments:
+# each ends with exit 4 and one sentence (under ASan: and frees the
+# session; a frozen peer once kept libssh2 from freeing it).
+for at in 0.3 0.6 1.0; do
+	relay_start
+	"$LITECON" -i "$SSH_KEY" -o UserKnownHostsFile="$KH_RELAY" -o ServerAliveInterval=1 -o ServerAliveCountMax=2 \
+		"ssh://$SSH_USER@127.0.0.1:$RELAY_PORT$d" "select 1" >"$T/out" 2>"$T/err" &
+	pid=$!
+	sleep "$at"
+	kill -USR1 "$RELAY_PID"
+	timeout 60 tail --pid=$pid -f /dev/null; wait $pid; rc=$?
+	[ "$rc" = 4 ] && [ "$(wc -l <"$T/err")" = 1 ] && ok "a freeze ${at} s into the start: one sentence, exit 4" \
+		|| not_ok "freeze at start ($at s)" "rc=$rc $(head -c 600 "$T/err")"
+	relay_stop
+done
 
 # sshd stopped and started again while the dashboard is open: the relay
 # listens on the same port throughout, so the same known_hosts line holds.
