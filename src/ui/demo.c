@@ -7,6 +7,7 @@
 #define _GNU_SOURCE
 #include "demo.h"
 #include "tui.h"
+#include "textesc.h"
 #include "conn.h"
 #include "util.h"
 
@@ -106,7 +107,7 @@ static int watch(const char *dir)
 	conn *c;
 	lc_err e = { 0 };
 	if (conn_open(dir, &(conn_opts){ .timeout_ms = 5000 }, &c, &e) < 0) {
-		fprintf(stderr, "litecon: %s\n", e.msg);
+		esc_message(stderr, e.msg);
 		return e.code;
 	}
 	const char *schema, *path;
@@ -117,7 +118,7 @@ static int watch(const char *dir)
 			"figures every 2 s instead of the dashboard (Ctrl-C stops)\n");
 	while (!conn_interrupted()) {
 		if (conn_exec(c, headline_sql, &sink, wal, &e) < 0 && e.code != LC_ECANCEL)
-			fprintf(stderr, "litecon: %s\n", e.msg);
+			esc_message(stderr, e.msg);
 		struct timespec ts = { 2, 0 };
 		nanosleep(&ts, NULL);
 	}
@@ -133,7 +134,7 @@ static int dashboard(const cli *o, const char *dir)
 	lc_err e = { 0 };
 	conn_opts co = { .timeout_ms = 30000 };
 	if (conn_open(dir, &co, &c, &e) < 0) {
-		fprintf(stderr, "litecon: %s\n", e.msg);
+		esc_message(stderr, e.msg);
 		return e.code;
 	}
 	cli t = *o;
