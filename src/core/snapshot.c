@@ -46,6 +46,8 @@ typedef struct ring {
 	uint32_t pgno[RING_SLOTS];
 	uint8_t sha[RING_SLOTS][32];
 	uint64_t head, hashed, tail;
+	uint32_t batch;              /* pages worth waking the hasher for */
+	int hasher_idle, main_waits; /* who sleeps on which condition */
 	int quit;
 } ring;
 
@@ -114,14 +116,25 @@ static void hash_page(const copy *c, const uint8_t *data, uint8_t out[32])
 	sha256_done(&h, out);
 }
 
+/* Wake the hasher if it sleeps and a batch is waiting (or now: force).
+ * Waking it for every page would cost a futex call per page. Under mu. */
+static void ring_wake(ring *r, int force)
+{
+	if (r->hasher_idle && (force || r->head - r->hashed >= r->batch))
+		pthread_cond_signal(&r->more);
+}
+
 static void *hasher(void *arg)
 {
 	copy *c = arg;
 	ring *r = &c->r;
 	pthread_mutex_lock(&r->mu);
 	for (;;) {
-		while (r->hashed == r->head && !r->quit)
+		while (r->hashed == r->head && !r->quit) {
+			r->hasher_idle = 1;
 			pthread_cond_wait(&r->more, &r->mu);
+			r->hasher_idle = 0;
+		}
 		if (r->hashed == r->head)
 			break;
 		uint64_t i = r->hashed, upto = r->head;
@@ -132,7 +145,8 @@ static void *hasher(void *arg)
 		}
 		pthread_mutex_lock(&r->mu);
 		r->hashed = upto;
-		pthread_cond_signal(&r->hashed_cv);
+		if (r->main_waits)
+			pthread_cond_signal(&r->hashed_cv);
 	}
 	pthread_mutex_unlock(&r->mu);
 	return NULL;
@@ -143,6 +157,7 @@ static void ring_start(copy *c)
 	ring *r = &c->r;
 	r->nslots = RING_BYTES / c->page_size;
 	r->nslots = r->nslots < 16 ? 16 : r->nslots > RING_SLOTS ? RING_SLOTS : r->nslots;
+	r->batch = r->nslots / 4;
 	r->data = xmalloc((size_t)r->nslots * c->page_size);
 	pthread_mutex_init(&r->mu, NULL);
 	pthread_cond_init(&r->more, NULL);
@@ -150,35 +165,27 @@ static void ring_start(copy *c)
 	r->running = pthread_create(&r->t, NULL, hasher, c) == 0;  /* else: hashed inline */
 }
 
-/* Hand on the hashed pages; with wait, every page pushed so far. */
+/* Hand on the hashed pages: with wait, every page pushed so far; else
+ * the ones hashed already, and at least one when the ring is full. */
 static void ring_drain(copy *c, int wait)
 {
 	ring *r = &c->r;
 	if (!r->running)
 		return;
+	int full = r->head - r->tail == r->nslots;
 	pthread_mutex_lock(&r->mu);
-	while (wait && r->hashed < r->head)
+	ring_wake(r, wait || full);
+	while (wait ? r->hashed < r->head : full && r->hashed == r->tail) {
+		r->main_waits = 1;
 		pthread_cond_wait(&r->hashed_cv, &r->mu);
+		r->main_waits = 0;
+	}
 	uint64_t upto = r->hashed;
 	pthread_mutex_unlock(&r->mu);
 	for (; r->tail < upto; r->tail++) {
 		uint32_t s = (uint32_t)(r->tail % r->nslots);
 		hand_on(c, r->pgno[s], r->data + (size_t)s * c->page_size, r->sha[s]);
 	}
-}
-
-/* Wait for at least one free slot. */
-static void ring_room(copy *c)
-{
-	ring *r = &c->r;
-	ring_drain(c, 0);
-	if (r->head - r->tail < r->nslots)
-		return;
-	pthread_mutex_lock(&r->mu);
-	while (r->hashed == r->tail)
-		pthread_cond_wait(&r->hashed_cv, &r->mu);
-	pthread_mutex_unlock(&r->mu);
-	ring_drain(c, 0);
 }
 
 static void page_written(copy *c, uint32_t pgno, const uint8_t *data)
@@ -190,13 +197,14 @@ static void page_written(copy *c, uint32_t pgno, const uint8_t *data)
 		hand_on(c, pgno, data, sha);
 		return;
 	}
-	ring_room(c);
+	if (r->head - r->tail >= r->nslots / 2)
+		ring_drain(c, 0);  /* every so often; and it makes room when the ring is full */
 	uint32_t s = (uint32_t)(r->head % r->nslots);
 	r->pgno[s] = pgno;
 	memcpy(r->data + (size_t)s * c->page_size, data, c->page_size);
 	pthread_mutex_lock(&r->mu);
 	r->head++;
-	pthread_cond_signal(&r->more);
+	ring_wake(r, 0);
 	pthread_mutex_unlock(&r->mu);
 }
 
