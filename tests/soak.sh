@@ -93,7 +93,7 @@ sshd_ok=0
 sshd_start && sshd_ok=1
 SSH=(-i "$SSH_KEY" -o UserKnownHostsFile="$KH_PLAIN" -o StrictHostKeyChecking=yes)
 bfail=0
-for b in $(seq 20); do
+for b in $(seq "${SOAK_BACKUPS:-20}"); do
 	if [ $((b % 2)) = 1 ]; then src=$store; else src="ssh://$SSH_USER@127.0.0.1:$SSHD_PORT$store"; fi
 	LITECON_AGENT=$AGENT "$LC" "${SSH[@]}" backup --quiet "$src" "$T/bk/$b" >/dev/null 2>>"$T/backup.err" || bfail=$((bfail + 1))
 	sleep $((secs / 22 > 0 ? secs / 22 : 1))

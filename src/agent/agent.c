@@ -41,7 +41,14 @@ static struct agent {
 	uint32_t running;     /* id of the request in progress, 0 = none */
 	int eof;              /* stdin closed */
 	long long polled;     /* ms of the last poll during a statement */
+	int hold;             /* a pull: keep frames in tx up to HOLD_BYTES */
 } A;
+
+/* A pull keeps up to this much of its frames in memory while the snapshot
+ * is pinned, so the pin ends when the pages are read, not when the network
+ * has carried them: a small store's backup then holds back checkpoints for
+ * as long as a local read does. Bigger databases stream as before. */
+#define HOLD_BYTES (32u << 20)
 
 static void out_all(const void *p, size_t n)
 {
@@ -361,7 +368,8 @@ static void close_pages(bsink *b)
 	p[0] = (uint8_t)(b->n >> 24), p[1] = (uint8_t)(b->n >> 16), p[2] = (uint8_t)(b->n >> 8), p[3] = (uint8_t)b->n;
 	proto_end(&A.tx, b->at);
 	b->at = (size_t)-1;
-	flush();
+	if (!A.hold || A.tx.len >= HOLD_BYTES)
+		flush();
 }
 
 static int b_begin(void *ctx, uint32_t page_size, uint32_t pages)
@@ -407,7 +415,8 @@ static void b_progress(void *ctx, uint32_t done, uint32_t total)
 	proto_u32(&A.tx, done);
 	proto_u32(&A.tx, total);
 	proto_end(&A.tx, at);
-	flush();
+	if (!A.hold || A.tx.len >= HOLD_BYTES)
+		flush();
 }
 
 static void send_bdone(uint32_t id, const snap_result *s, const char *sha)
@@ -458,9 +467,12 @@ static int run_backup(uint32_t id, const char *schema, const char *known, size_t
 			rc = keep_try(id, schema, rate, dest, full, &s, sha, &from_side, e);
 		while (rc == -2 && from_side && tries++ == 0);
 	} else {
+		A.hold = rate <= 0;  /* --max-rate paces the read itself */
 		rc = snapshot_run(A.en, schema, (const uint8_t *)known, (uint32_t)(nk / SNAP_HASH), kps, rate, &bsink_ops, &b,
 				  &s, e);
 		close_pages(&b);
+		A.hold = 0;
+		flush();  /* the pin is over: now let the network take its time */
 	}
 	A.running = 0;
 	if (rc == 0)
