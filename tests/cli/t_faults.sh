@@ -78,9 +78,9 @@ relay_stop
 for at in 0.3 0.6 1.0; do
 	relay_start
 	"$LITECON" -i "$SSH_KEY" -o UserKnownHostsFile="$KH_RELAY" -o ServerAliveInterval=1 -o ServerAliveCountMax=2 \
-		"ssh://$SSH_USER@127.0.0.1:$RELAY_PORT$d" "select 1" >"$T/out" 2>"$T/err" &
+		"ssh://$SSH_USER@127.0.0.1:$RELAY_PORT$d" "$long" >"$T/out" 2>"$T/err" &
 	pid=$!
-	sleep "$at"
+	sleep "$at"  # the start, or (on a fast machine) the query: either way in flight
 	kill -USR1 "$RELAY_PID"
 	timeout 60 tail --pid=$pid -f /dev/null; wait $pid; rc=$?
 	[ "$rc" = 4 ] && [ "$(wc -l <"$T/err")" = 1 ] && ok "a freeze ${at} s into the start: one sentence, exit 4" \
