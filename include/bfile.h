@@ -25,7 +25,9 @@ typedef struct bfile bfile;
 
 /* Start writing dest. incremental: begin from a copy of the current dest
  * (a reflink where the filesystem can; else copied by a thread while the
- * pages are on their way). -1 with e (LC_EVERIFY: cannot write there). */
+ * pages are on their way, which wait in memory, up to 32 MB, so the
+ * snapshot never waits for the disk). -1 with e (LC_EVERIFY: cannot write
+ * there). */
 int bfile_open(const char *dest, int incremental, bfile **out, lc_err *e);
 int bfile_begin(bfile *f, uint32_t page_size, uint32_t pages, lc_err *e);
 /* data: page_size bytes, copied. Consecutive pages are written in runs,

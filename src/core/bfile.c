@@ -36,6 +36,7 @@
 
 #define RUN_MAX (1u << 20)     /* consecutive pages gathered into one write */
 #define KICK_EVERY (8u << 20)  /* start writeback after this many bytes written */
+#define HOLD_MAX (32u << 20)   /* pages kept in memory while the earlier backup is copied */
 
 struct bfile {
 	char *dest, *partial;   /* owned */
@@ -47,6 +48,7 @@ struct bfile {
 	size_t unkicked;        /* bytes written since writeback was last started */
 	pthread_t copier;       /* copies the earlier backup while the host hashes */
 	int copying;            /* copier to be joined */
+	buf held;               /* owned: pages (u32 pgno, page) that came while it copies */
 	int copy_errno;         /* its result (0 = copied) */
 	int sync_errno;         /* the check thread's fsync (0 = synced) */
 	const uint8_t *want;    /* the snapshot's digest, for the check thread */
@@ -178,7 +180,7 @@ static int flush_run(bfile *f, lc_err *e)
 	return 0;
 }
 
-int bfile_page(bfile *f, uint32_t pgno, const uint8_t *data, lc_err *e)
+static int write_page(bfile *f, uint32_t pgno, const uint8_t *data, lc_err *e)
 {
 	off_t off = (off_t)(pgno - 1) * f->page_size;
 	if (f->run_len && (off != f->run_off + (off_t)f->run_len || f->run_len + f->page_size > RUN_MAX) &&
@@ -189,6 +191,31 @@ int bfile_page(bfile *f, uint32_t pgno, const uint8_t *data, lc_err *e)
 	memcpy(f->run + f->run_len, data, f->page_size);
 	f->run_len += f->page_size;
 	return 0;
+}
+
+/* The copy is done (wait for it): write the pages held meanwhile. */
+static int unhold(bfile *f, lc_err *e)
+{
+	int rc = copied(f, e);
+	for (size_t at = 0; rc == 0 && at < f->held.len; at += 4 + f->page_size) {
+		const uint8_t *p = (const uint8_t *)f->held.p + at;
+		rc = write_page(f, (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3], p + 4, e);
+	}
+	buf_free(&f->held);
+	return rc;
+}
+
+int bfile_page(bfile *f, uint32_t pgno, const uint8_t *data, lc_err *e)
+{
+	if (f->copying && f->held.len < HOLD_MAX) {  /* the snapshot must not wait for the disk */
+		const uint8_t be[4] = { (uint8_t)(pgno >> 24), (uint8_t)(pgno >> 16), (uint8_t)(pgno >> 8), (uint8_t)pgno };
+		buf_add(&f->held, be, 4);
+		buf_add(&f->held, data, f->page_size);
+		return 0;
+	}
+	if (f->copying && unhold(f, e) < 0)
+		return -1;
+	return write_page(f, pgno, data, e);
 }
 
 /* PRAGMA quick_check/integrity_check and page_count of the .partial. It
@@ -274,7 +301,7 @@ static int verify(bfile *f, const uint8_t digest[32], int full, char sha[65], lc
 int bfile_commit(bfile *f, const uint8_t digest[32], int full, char sha[65], lc_err *e)
 {
 	int rc = -1;
-	if (flush_run(f, e) < 0)
+	if (unhold(f, e) < 0 || flush_run(f, e) < 0)
 		goto out;
 	if (ftruncate(f->fd, (off_t)f->pages * f->page_size) < 0) {
 		fail(f, e, "finish");
@@ -306,6 +333,7 @@ void bfile_abort(bfile *f)
 		return;
 	if (f->copying)
 		pthread_join(f->copier, NULL);
+	buf_free(&f->held);
 	close(f->fd);
 	unlink(f->partial);
 	free(f->dest), free(f->partial), free(f->hash), free(f->run), free(f);
