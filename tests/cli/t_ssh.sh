@@ -20,7 +20,8 @@ S=(-i "$SSH_KEY" -o UserKnownHostsFile="$KH_PLAIN" -o StrictHostKeyChecking=yes)
 # First connection uploads the helper, the second reuses it.
 run "${S[@]}" "$R" "select count(*) from orders"
 [ "$rc" = 0 ] && [ "$(cat "$T/out")" = 2000 ] && ok "a one-liner over ssh" || not_ok "one-liner over ssh" "rc=$rc $(cat "$T/err")"
-cached=$(ls -d ~/.cache/litecon/*/litecon-agent 2>/dev/null | head -1)
+# this build's helper (other runs on the machine may cache other builds beside it)
+cached=$(ls -d ~/.cache/litecon/*-"$(sha256sum "$AGENT" | cut -c1-16)"/litecon-agent 2>/dev/null | head -1)
 [ -x "$cached" ] && ok "the first connection uploaded the helper to ~/.cache/litecon/<version>-<hash>/" || not_ok "helper uploaded"
 cmp -s "$cached" "$AGENT" && ok "the uploaded helper is byte for byte the local one" || not_ok "uploaded bytes"
 before=$(stat -c %Y.%i "$cached")
