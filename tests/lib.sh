@@ -54,7 +54,7 @@ expect_err() {
 
 # on_tty CMD...: run CMD with a pseudo-terminal as stdout (util-linux script)
 on_tty() {
-	script -qec "$(printf '%q ' "$@")" /dev/null </dev/null | tr -d '\r'
+	SHELL=/bin/bash script -qec "$(printf '%q ' "$@")" /dev/null </dev/null | tr -d '\r'
 }
 
 # fixture DB SQL: make a database with the sqlite3 CLI
