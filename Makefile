@@ -8,15 +8,15 @@ CC      ?= cc
 BUILD   ?= build
 PREFIX  ?= /usr/local
 SANITIZE ?=
-PKGS    := sqlite3 ncursesw readline libssh2
+PKGS    := sqlite3 ncursesw readline libssh2 libzstd
 
 WARN    := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes \
            -Wmissing-prototypes -Wwrite-strings -Wno-format-nonliteral -Wvla
 OPT     ?= -O2 -g
 CFLAGS  ?= $(OPT)
 CFLAGS  += -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) -Iinclude -MMD -MP -DLC_OPENSSL
-PKG_CFLAGS := $(shell pkg-config --cflags sqlite3 libssh2 libcrypto 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs sqlite3 libssh2 libcrypto 2>/dev/null)
+PKG_CFLAGS := $(shell pkg-config --cflags sqlite3 libssh2 libcrypto libzstd 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs sqlite3 libssh2 libcrypto libzstd 2>/dev/null)
 CURSES_LIBS := $(shell pkg-config --libs ncursesw 2>/dev/null || echo -lncursesw)
 CURSES_CFLAGS := $(shell pkg-config --cflags ncursesw 2>/dev/null) -D_XOPEN_SOURCE_EXTENDED
 RL_LIBS    := $(shell pkg-config --libs readline 2>/dev/null || echo -lreadline)
@@ -58,7 +58,7 @@ $(BUILD)/litecon: $(CLIENT_OBJ) $(CORE_OBJ)
 $(BUILD)/litecon-agent: $(AGENT_SRC) $(CORE_SRC) | deps-build
 	@mkdir -p $(dir $@)
 	$(CC) -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) -Iinclude -O2 -ffunction-sections -fdata-sections \
-	  -static -Wl,--gc-sections -s -o $@ $^ -l:libsqlite3.a -lm -lpthread -ldl 2>&1 | \
+	  -static -Wl,--gc-sections -s -o $@ $^ -l:libsqlite3.a -l:libzstd.a -lm -lpthread -ldl 2>&1 | \
 	  { grep -v -e "statically linked applications requires at runtime" -e "in function .unixDlOpen" || true; }
 	@test -x $@
 

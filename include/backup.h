@@ -13,6 +13,7 @@ typedef struct backup_opts {
 	int quiet;          /* no progress bar (the summary line stays) */
 	int verify_full;    /* integrity_check instead of quick_check */
 	double max_rate;    /* MB/s, 0 = unlimited */
+	int compress;       /* Z_AUTO, Z_ALWAYS or Z_NEVER (pages.h) */
 	/* A caller that draws its own (the TUI): progress of each database and
 	 * the summary and notes as lines; with say set nothing goes to stderr. */
 	void (*progress)(void *ctx, const char *schema, unsigned done, unsigned total);

@@ -32,6 +32,7 @@ typedef struct cli {
 	const char *agent;      /* --agent auto|upload|PATH */
 	int quiet;              /* backup: no progress bar */
 	const char *verify;     /* backup: quick (default) or full */
+	const char *compress;   /* backup: auto (over SSH; default), always or never */
 	double max_rate;        /* backup: MB/s, 0 = unlimited */
 	ssh_args ssh;           /* -p -l -i -F -o */
 	int sudo;               /* --sudo */

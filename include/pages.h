@@ -27,7 +27,10 @@ typedef struct snap_result {
 	uint8_t digest[32];           /* SHA-256 over the pages' short SHA-256s, pages 1..pages */
 	double taken_at;              /* unix time the snapshot was pinned */
 	long long pinned_ms;          /* how long the read snapshot was held */
+	uint64_t wire;                /* bytes of pages that crossed the network (compressed), 0: none did */
 } snap_result;
+
+enum { Z_AUTO, Z_ALWAYS, Z_NEVER };  /* backup_req.compress: pages on the wire as zstd */
 
 /* What to back up, for conn_backup. */
 typedef struct backup_req {
@@ -37,6 +40,7 @@ typedef struct backup_req {
 	uint32_t known_page_size;    /* their page size (ignored unless equal) */
 	double max_rate;             /* bytes/s, 0 = unlimited */
 	const char *host_dest;       /* a backup kept on the host: its path there, or NULL */
+	int compress;                /* Z_AUTO (over a network), Z_ALWAYS, Z_NEVER */
 	int full;                    /* host_dest: integrity_check instead of quick_check */
 } backup_req;
 

@@ -18,10 +18,12 @@
 #include "util.h"
 
 #define PROTO_MAJOR 1
-#define PROTO_MINOR 1     /* 1: BACKUP */
+#define PROTO_MINOR 2     /* 1: BACKUP; 2: BACKUP's flags, ZPAGES */
 #define PROTO_HEADER 9                     /* length + type + id */
 #define PROTO_MAX_FRAME (256u << 20)       /* a 100 MB blob fits in one ROWS frame */
 #define PROTO_BATCH (64u << 10)            /* ROWS frames are flushed at this size */
+#define PROTO_PAGES_MAX (1u << 20)         /* a PAGES payload is at most this (ZPAGES: raw_len) */
+#define PROTO_ZWINDOW_LOG 23               /* ZPAGES: the zstd window a client accepts (8 MiB) */
 /* The agent's first bytes, before any frame: lets the client skip what a
  * noisy shell start-up (a .bashrc that prints) put in front of them. */
 #define PROTO_MAGIC "\nlitecon-agent-frames\n"
@@ -36,7 +38,8 @@ enum proto_type {
 	P_CANCEL = 5,    /* (id = the request to cancel) */
 	P_BYE = 6,
 	P_BACKUP = 7,    /* str schema, u32 known_page_size, str known_hashes, f64 max_rate,
-	                    str host_dest ("" = send the pages), u8 full */
+	                    str host_dest ("" = send the pages), u8 full,
+	                    [1.2:] u8 flags (BACKUP_ZSTD: pages as ZPAGES) */
 	/* agent -> client */
 	P_COLUMNS = 16,  /* u16 n, n x str */
 	P_ROWS = 17,     /* u32 nrows, nrows x ncol values */
@@ -52,7 +55,11 @@ enum proto_type {
 	P_PROGRESS = 27, /* u32 done, u32 total */
 	P_BDONE = 28,    /* u32 page_size, u32 pages, u32 sent, 32 bytes digest, f64 taken_at,
 	                    u64 pinned_ms, str sha256 of the file kept on the host ("" for a pull) */
+	P_ZPAGES = 29,   /* u32 raw_len, zstd bytes: the next piece of one zstd stream per backup,
+	                    flushed, decompressing to exactly raw_len bytes of a PAGES payload */
 };
+
+#define BACKUP_ZSTD 1  /* BACKUP flags: compress the pages (zstd level 1) */
 
 /* A decoded frame; p points into the caller's buffer. */
 typedef struct frame {

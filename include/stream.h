@@ -26,6 +26,9 @@ struct lc_stream {
 	/* Close and free. graceful: say goodbye and wait briefly; otherwise
 	 * just drop the transport (after an error). */
 	void (*close)(lc_stream *s, int graceful);
+	/* 1: the bytes cross a network (SSH), so a backup's pages are worth
+	 * compressing; 0: a local pipe. */
+	int remote;
 };
 
 /* A stream to a child process running argv (stdin/stdout pipes, stderr

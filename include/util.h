@@ -29,6 +29,10 @@ void buf_adds(buf *b, const char *s);
 void buf_addc(buf *b, char c);
 void buf_addf(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void buf_reset(buf *b);
+/* Room for n more bytes at b->p + b->len (len unchanged): the address to
+ * fill; then buf_grew(b, bytes filled). */
+char *buf_reserve(buf *b, size_t n);
+void buf_grew(buf *b, size_t n);
 void buf_free(buf *b);
 
 /* A companion program: $env when set, else name beside this binary

@@ -3,8 +3,8 @@
 # Debian/Ubuntu: apt-get (as root) or sudo apt-get; elsewhere: name the packages and stop.
 # Usage: scripts/deps.sh [build|test]   (test = build + what the test tiers run)
 set -eu
-need_build="pkg-config libsqlite3-dev libncursesw5-dev libssh2-1-dev libreadline-dev"
-need_test="openssh-server openssh-client tmux sqlite3 valgrind clang libclang-rt-dev sudo"
+need_build="pkg-config libsqlite3-dev libncursesw5-dev libssh2-1-dev libreadline-dev libzstd-dev"
+need_test="openssh-server openssh-client tmux sqlite3 valgrind clang libclang-rt-dev sudo zstd"
 want=$need_build
 [ "${1:-build}" = test ] && want="$need_build $need_test"
 

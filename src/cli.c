@@ -45,6 +45,7 @@ static int o_str(cli *o, const char *name, const char *arg, lc_err *e)
 		{ "file", offsetof(cli, file) }, { "keep", offsetof(cli, keep) },
 		{ "orders", offsetof(cli, orders) }, { "agent", offsetof(cli, agent) },
 		{ "verify", offsetof(cli, verify) }, { "theme", offsetof(cli, theme) },
+		{ "compress", offsetof(cli, compress) },
 	};
 	(void)e;
 	for (size_t i = 0; i < sizeof slots / sizeof slots[0]; i++)
@@ -167,6 +168,7 @@ static const struct opt opts[] = {
 	{ "quiet", NULL, "backup: no progress bar (the summary line stays)", o_flag },
 	{ "verify", "MODE", "backup: quick (quick_check, default) or full (integrity_check)", o_str },
 	{ "max-rate", "MB", "backup: at most MB megabytes per second", o_num },
+	{ "compress", "WHEN", "backup: pages travel zstd-compressed: auto (over SSH, default), always, never", o_str },
 	{ "theme", "NAME", "dashboard: colours (default, light, solarized-dark, high-contrast, mono, or a file)", o_str },
 	{ "refresh", "SECONDS", "dashboard: how often it reads the store (default 2)", o_num },
 	{ "no-tui", NULL, "demo: build the store and exit", o_flag },
@@ -262,7 +264,8 @@ void cli_usage(FILE *out)
 	      "       litecon shell [OPTIONS] TARGET\n"
 	      "       litecon stats [--json|--prometheus] [--watch SECONDS] TARGET\n"
 	      "       litecon check [--json] [--full] [--keep TABLES] TARGET\n"
-	      "       litecon backup [--quiet] [--verify quick|full] [--max-rate MB] TARGET DEST\n"
+	      "       litecon backup [--quiet] [--verify quick|full] [--max-rate MB] [--compress WHEN]\n"
+	      "              TARGET DEST\n"
 	      "       litecon demo [DIR] [--no-tui] [--rate N]\n"
 	      "Try 'litecon --help' for more.\n", out);
 }

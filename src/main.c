@@ -155,6 +155,16 @@ static int cmd_shell(const cli *o)
 	return with_conn(o, shell_main);
 }
 
+/* --compress WHEN: Z_AUTO, Z_ALWAYS, Z_NEVER (pages.h, in this order); -1 if unknown. */
+static int compress_mode(const char *when)
+{
+	static const char *const names[] = { "auto", "always", "never" };
+	for (int i = 0; when && i < 3; i++)
+		if (!strcmp(when, names[i]))
+			return i;
+	return when ? -1 : Z_AUTO;
+}
+
 static int backup_main(const cli *o, conn *c)
 {
 	backup_opts bo = { .quiet = o->quiet, .max_rate = o->max_rate };
@@ -162,6 +172,7 @@ static int backup_main(const cli *o, conn *c)
 	if (o->verify && strcmp(o->verify, "quick") && strcmp(o->verify, "full"))
 		return usage("--verify takes quick or full");
 	bo.verify_full = o->verify && !strcmp(o->verify, "full");
+	bo.compress = compress_mode(o->compress);
 	if (backup_run(c, o->sql[0], &bo, &e) < 0)
 		return fail(e.code, e.msg);
 	return 0;
@@ -171,6 +182,8 @@ static int cmd_backup(const cli *o)
 {
 	if (o->nsql != 1)
 		return usage("backup takes a TARGET and a DEST");
+	if (compress_mode(o->compress) < 0)
+		return usage("--compress takes auto, always or never");
 	lc_err e = { 0 };
 	conn *c;
 	conn_opts co = { o->timeout_ms >= 0 ? o->timeout_ms : DEFAULT_TIMEOUT_MS, o->agent, &o->ssh, o->sudo };

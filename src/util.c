@@ -99,6 +99,18 @@ void buf_add(buf *b, const void *p, size_t n)
 	b->p[b->len] = 0;
 }
 
+char *buf_reserve(buf *b, size_t n)
+{
+	buf_grow(b, n);
+	return b->p + b->len;
+}
+
+void buf_grew(buf *b, size_t n)
+{
+	b->len += n;
+	b->p[b->len] = 0;
+}
+
 void buf_adds(buf *b, const char *s)
 {
 	buf_add(b, s, strlen(s));

@@ -10,6 +10,11 @@ LITECON_LOAD=${LITECON_LOAD:-$(dirname "$LITECON")/litecon-load}
 T=$(mktemp -d "${TMPDIR:-/tmp}/litecon-test.XXXXXX")
 trap 'rm -rf "$T"' EXIT
 export LC_ALL=C.UTF-8
+# tmux panes and script(1) run their command lines with $SHELL. Those lines
+# are bash (printf %q's $'...'), and a Ctrl-C sent to a pane reaches the
+# shell that waits for litecon too: dash then ends the pane once litecon
+# exits, bash does not. CI runs with SHELL=/bin/sh.
+export SHELL=/bin/bash
 
 ok()     { echo "ok - $1"; }
 not_ok() { echo "not ok - $1"; shift; for l in "$@"; do printf '# %s\n' "$l"; done; }
@@ -54,7 +59,7 @@ expect_err() {
 
 # on_tty CMD...: run CMD with a pseudo-terminal as stdout (util-linux script)
 on_tty() {
-	SHELL=/bin/bash script -qec "$(printf '%q ' "$@")" /dev/null </dev/null | tr -d '\r'
+	script -qec "$(printf '%q ' "$@")" /dev/null </dev/null | tr -d '\r'
 }
 
 # fixture DB SQL: make a database with the sqlite3 CLI

@@ -31,6 +31,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+#include <zstd.h>
 
 static struct agent {
 	int in, out;          /* request and frame descriptors */
@@ -358,16 +359,47 @@ typedef struct bsink {
 	uint32_t n;         /* pages in it */
 	bfile *file;        /* a backup kept on the host, or NULL (a pull) */
 	lc_err *e;
+	ZSTD_CCtx *z;       /* owned: the client asked for ZPAGES, or NULL */
+	buf raw;            /* owned: with z, the PAGES payload being gathered */
+	int zbad;           /* zstd failed: the backup stops */
 } bsink;
 
+static void put_be32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24), p[1] = (uint8_t)(v >> 16), p[2] = (uint8_t)(v >> 8), p[3] = (uint8_t)v;
+}
+
+/* The gathered payload as the next piece of the backup's zstd stream,
+ * flushed so the client can decode it on arrival. */
+static void zpages(bsink *b)
+{
+	size_t bound = ZSTD_compressBound(b->raw.len), left;
+	put_be32((uint8_t *)b->raw.p, b->n);
+	size_t at = proto_begin(&A.tx, P_ZPAGES, b->id);
+	proto_u32(&A.tx, (uint32_t)b->raw.len);
+	ZSTD_outBuffer out = { buf_reserve(&A.tx, bound), bound, 0 };
+	ZSTD_inBuffer in = { b->raw.p, b->raw.len, 0 };
+	do
+		left = ZSTD_compressStream2(b->z, &out, &in, ZSTD_e_flush);
+	while (!ZSTD_isError(left) && left && out.pos < out.size);
+	buf_grew(&A.tx, out.pos);
+	proto_end(&A.tx, at);
+	buf_reset(&b->raw);
+	b->zbad |= ZSTD_isError(left) || left;
+}
+
+/* End the PAGES (or ZPAGES) frame being filled, if any. */
 static void close_pages(bsink *b)
 {
-	if (b->at == (size_t)-1)
+	if (b->z && b->raw.len) {
+		zpages(b);
+	} else if (b->at != (size_t)-1) {
+		put_be32((uint8_t *)A.tx.p + b->at + PROTO_HEADER, b->n);
+		proto_end(&A.tx, b->at);
+		b->at = (size_t)-1;
+	} else {
 		return;
-	uint8_t *p = (uint8_t *)A.tx.p + b->at + PROTO_HEADER;
-	p[0] = (uint8_t)(b->n >> 24), p[1] = (uint8_t)(b->n >> 16), p[2] = (uint8_t)(b->n >> 8), p[3] = (uint8_t)b->n;
-	proto_end(&A.tx, b->at);
-	b->at = (size_t)-1;
+	}
 	if (!A.hold || A.tx.len >= HOLD_BYTES)
 		flush();
 }
@@ -391,16 +423,20 @@ static int b_page(void *ctx, uint32_t pgno, const uint8_t *data)
 	bsink *b = ctx;
 	if (b->file)
 		return bfile_page(b->file, pgno, data, b->e);
-	if (b->at == (size_t)-1) {
-		b->at = proto_begin(&A.tx, P_PAGES, b->id);
-		proto_u32(&A.tx, 0);
+	buf *to = b->z ? &b->raw : &A.tx;
+	if (b->z ? !b->raw.len : b->at == (size_t)-1) {
+		if (!b->z)
+			b->at = proto_begin(&A.tx, P_PAGES, b->id);
+		proto_u32(to, 0);
 		b->n = 0;
 	}
-	proto_u32(&A.tx, pgno);
-	buf_add(&A.tx, data, b->page_size);
+	proto_u32(to, pgno);
+	buf_add(to, data, b->page_size);
 	b->n++;
-	if (A.tx.len >= 4 * PROTO_BATCH)
+	if (to->len >= 4 * PROTO_BATCH)
 		close_pages(b);
+	if (b->zbad)
+		return lc_err_set(b->e, LC_ECONNECT, "the helper could not compress the pages (zstd)");
 	return 0;
 }
 
@@ -440,7 +476,7 @@ static const snap_sink bsink_ops = { b_begin, b_page, b_progress };
 static int keep_try(uint32_t id, const char *schema, double rate, const char *dest, int full, snap_result *s,
 		    char sha[65], int *from_side, lc_err *e)
 {
-	bsink b = { id, 0, (size_t)-1, 0, NULL, e };
+	bsink b = { id, 0, (size_t)-1, 0, NULL, e, NULL, { 0 }, 0 };
 	uint8_t *own = NULL;
 	uint32_t own_n = 0, own_ps = 0;
 	*from_side = bfile_known(dest, &own_ps, &own, &own_n);
@@ -454,10 +490,22 @@ static int keep_try(uint32_t id, const char *schema, double rate, const char *de
 	return rc;
 }
 
-static int run_backup(uint32_t id, const char *schema, const char *known, size_t nk, uint32_t kps, double rate,
-		      const char *dest, int full, lc_err *e)
+/* A zstd stream for the pages of one pull (level 1: about 300 MB/s of
+ * pages on one core, a third of the bytes on the wire); NULL on failure. */
+static ZSTD_CCtx *zstart(void)
 {
-	bsink b = { id, 0, (size_t)-1, 0, NULL, e };
+	ZSTD_CCtx *z = ZSTD_createCCtx();
+	if (z && ZSTD_isError(ZSTD_CCtx_setParameter(z, ZSTD_c_compressionLevel, 1)))
+		ZSTD_freeCCtx(z), z = NULL;
+	if (z && ZSTD_isError(ZSTD_CCtx_setParameter(z, ZSTD_c_windowLog, PROTO_ZWINDOW_LOG - 2)))
+		ZSTD_freeCCtx(z), z = NULL;
+	return z;
+}
+
+static int run_backup(uint32_t id, const char *schema, const char *known, size_t nk, uint32_t kps, double rate,
+		      const char *dest, int full, unsigned flags, lc_err *e)
+{
+	bsink b = { id, 0, (size_t)-1, 0, NULL, e, NULL, { 0 }, 0 };
 	snap_result s;
 	char sha[65] = "";
 	int rc, from_side, tries = 0;
@@ -468,11 +516,16 @@ static int run_backup(uint32_t id, const char *schema, const char *known, size_t
 		while (rc == -2 && from_side && tries++ == 0);
 	} else {
 		A.hold = rate <= 0;  /* --max-rate paces the read itself */
+		b.z = flags & BACKUP_ZSTD ? zstart() : NULL;  /* none: plain PAGES, which the client also reads */
 		rc = snapshot_run(A.en, schema, (const uint8_t *)known, (uint32_t)(nk / SNAP_HASH), kps, rate, &bsink_ops, &b,
 				  &s, e);
 		close_pages(&b);
+		if (rc == 0 && b.zbad)
+			rc = lc_err_set(e, LC_ECONNECT, "the helper could not compress the pages (zstd)");
 		A.hold = 0;
 		flush();  /* the pin is over: now let the network take its time */
+		ZSTD_freeCCtx(b.z);
+		buf_free(&b.raw);
 	}
 	A.running = 0;
 	if (rc == 0)
@@ -490,10 +543,11 @@ static void r_backup(uint32_t id, rd *r)
 	double rate = rd_f64(r);
 	char *dest = rd_strdup(r);
 	int full = (int)rd_u8(r);
+	unsigned flags = r->n ? rd_u8(r) : 0;  /* protocol 1.2 */
 	lc_err e = { 0 };
 	if (!schema || !dest || r->bad)
 		fail(id, &(lc_err){ LC_ECONNECT, "bad BACKUP request" });
-	else if (need_open(id) == 0 && run_backup(id, schema, known, nk, kps, rate, dest, full, &e) < 0)
+	else if (need_open(id) == 0 && run_backup(id, schema, known, nk, kps, rate, dest, full, flags, &e) < 0)
 		fail(id, &e);
 	free(schema);
 	free(dest);

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zstd.h>
 
 typedef struct aconn {
 	conn base;          /* must be first */
@@ -396,6 +397,9 @@ typedef struct bstate {
 	void *ctx;
 	uint32_t page_size;
 	int stopped;
+	ZSTD_DCtx *z;       /* owned: we asked for ZPAGES, or NULL */
+	buf raw;            /* owned: a ZPAGES frame decompressed */
+	uint64_t wire;      /* bytes of PAGES and ZPAGES frames received */
 } bstate;
 
 static int on_pages(aconn *a, bstate *b, uint32_t id, const frame *f, lc_err *e)
@@ -418,6 +422,27 @@ static int on_pages(aconn *a, bstate *b, uint32_t id, const frame *f, lc_err *e)
 	return r.n ? bad_frame(a, f, e) : 0;
 }
 
+/* The next piece of the backup's zstd stream: exactly raw_len bytes of a
+ * PAGES payload, no more, within PROTO_PAGES_MAX and the window limit. */
+static int on_zpages(aconn *a, bstate *b, uint32_t id, const frame *f, lc_err *e)
+{
+	rd r = rd_of(f);
+	uint32_t raw_len = rd_u32(&r);
+	if (!b->z || r.bad || raw_len < 4 || raw_len > PROTO_PAGES_MAX)
+		return bad_frame(a, f, e);
+	buf_reset(&b->raw);
+	ZSTD_outBuffer out = { buf_reserve(&b->raw, raw_len), raw_len, 0 };
+	ZSTD_inBuffer in = { r.p, r.n, 0 };
+	size_t rc = 0;
+	while (in.pos < in.size && out.pos < out.size && !ZSTD_isError(rc))
+		rc = ZSTD_decompressStream(b->z, &out, &in);
+	if (ZSTD_isError(rc) || in.pos < in.size || out.pos < out.size)
+		return bad_frame(a, f, e);
+	buf_grew(&b->raw, raw_len);
+	frame plain = { P_PAGES, f->id, (const uint8_t *)b->raw.p, raw_len };
+	return on_pages(a, b, id, &plain, e);
+}
+
 static int on_bdone(aconn *a, const frame *f, snap_result *res, char sha[65], lc_err *e)
 {
 	rd r = rd_of(f);
@@ -438,7 +463,7 @@ static int on_bdone(aconn *a, const frame *f, snap_result *res, char sha[65], lc
 	return 0;
 }
 
-static int send_backup(aconn *a, uint32_t id, const backup_req *q, lc_err *e)
+static int send_backup(aconn *a, uint32_t id, const backup_req *q, int zstd, lc_err *e)
 {
 	buf b = { 0 };
 	size_t at = proto_begin(&b, P_BACKUP, id);
@@ -448,6 +473,8 @@ static int send_backup(aconn *a, uint32_t id, const backup_req *q, lc_err *e)
 	proto_f64(&b, q->max_rate);
 	proto_cstr(&b, q->host_dest);
 	proto_u8(&b, (unsigned)q->full);
+	if (a->minor >= 2)
+		proto_u8(&b, zstd ? BACKUP_ZSTD : 0);
 	proto_end(&b, at);
 	return send_buf(a, &b, e);
 }
@@ -457,7 +484,7 @@ static int a_backup(conn *c, const backup_req *q, const snap_sink *k, void *ctx,
 {
 	aconn *a = (aconn *)c;
 	uint32_t id = ++a->next_id;
-	bstate b = { k, ctx, 0, 0 };
+	bstate b = { k, ctx, 0, 0, NULL, { 0 }, 0 };
 	frame f;
 	int rc;
 	*e = (lc_err){ 0 };
@@ -467,7 +494,11 @@ static int a_backup(conn *c, const backup_req *q, const snap_sink *k, void *ctx,
 		return lc_err_set(e, LC_ECONNECT, "the helper on the host is too old for backups (protocol 1.%u); "
 				  "run with --agent upload", a->minor);
 	a->cancelled = 0;
-	rc = send_backup(a, id, q, e);
+	/* Pages that cross a network travel compressed (helpers from 1.2 on). */
+	int zstd = q->compress == Z_ALWAYS || (q->compress == Z_AUTO && a->st->remote);
+	if (zstd && a->minor >= 2 && !q->host_dest && (b.z = ZSTD_createDCtx()))
+		ZSTD_DCtx_setParameter(b.z, ZSTD_d_windowLogMax, PROTO_ZWINDOW_LOG);
+	rc = send_backup(a, id, q, b.z != NULL, e);
 	while (rc == 0 && (rc = recv_frame(a, id, &f, e)) == 0) {
 		rd r = rd_of(&f);
 		if (f.type == P_BINFO) {
@@ -477,8 +508,10 @@ static int a_backup(conn *c, const backup_req *q, const snap_sink *k, void *ctx,
 				rc = bad_frame(a, &f, e);
 			else if (k && k->begin(ctx, b.page_size, pages))
 				b.stopped = 1;
-		} else if (f.type == P_PAGES) {
-			rc = k ? on_pages(a, &b, id, &f, e) : bad_frame(a, &f, e);
+		} else if (f.type == P_PAGES || f.type == P_ZPAGES) {
+			b.wire += f.n;
+			rc = !k ? bad_frame(a, &f, e) : f.type == P_PAGES ? on_pages(a, &b, id, &f, e)
+								   : on_zpages(a, &b, id, &f, e);
 		} else if (f.type == P_PROGRESS) {
 			uint32_t done = rd_u32(&r), total = rd_u32(&r);
 			if (k && k->progress && !r.bad)
@@ -497,6 +530,9 @@ static int a_backup(conn *c, const backup_req *q, const snap_sink *k, void *ctx,
 		rc = e->code ? -1 : lc_err_set(e, LC_EVERIFY, "the backup could not be written");
 	if (a->cancelled && e->code == LC_ECANCEL)
 		conn_interrupt();
+	res->wire = a->st->remote ? b.wire : 0;
+	ZSTD_freeDCtx(b.z);
+	buf_free(&b.raw);
 	return rc;
 }
 

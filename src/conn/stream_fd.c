@@ -142,7 +142,7 @@ lc_stream *stream_spawn(const char *const *argv, lc_err *e)
 		return NULL;
 	}
 	fd_stream *f = xcalloc(1, sizeof *f);
-	f->s = (lc_stream){ fd_read, fd_write, fd_errtext, fd_close };
+	f->s = (lc_stream){ fd_read, fd_write, fd_errtext, fd_close, 0 };
 	f->in = from[0], f->out = to[1], f->err = err[0], f->pid = pid;
 	return &f->s;
 }

@@ -447,7 +447,7 @@ lc_stream *sshc_exec_agent(sshc *h, const char *cmd, buf *out, lc_err *e)
 		return NULL;
 	}
 	ch_stream *c = xcalloc(1, sizeof *c);
-	c->st = (lc_stream){ ch_read, ch_write, ch_errtext, ch_close };
+	c->st = (lc_stream){ ch_read, ch_write, ch_errtext, ch_close, 1 };
 	c->h = h;
 	c->ch = ch;
 	c->pre = *out;  /* the magic and what followed it are read again by the agent conn */

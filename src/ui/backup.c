@@ -98,13 +98,18 @@ static void say(const job *j, const char *fmt, ...)
 
 static void summary(const job *j, const snap_result *r, const char *dest, int full, int on_host)
 {
-	char size[32], wire[32];
+	char size[32], sent[32], wire[48] = "";
 	buf d = { 0 };
 	human(size, sizeof size, (double)r->pages * r->page_size);
-	human(wire, sizeof wire, (double)r->sent * r->page_size);
+	human(sent, sizeof sent, (double)r->sent * r->page_size);
+	if (r->wire) {  /* what the network carried: compressed, with the frames */
+		memcpy(wire, ", ", 3);
+		human(wire + 2, sizeof wire - 2, (double)r->wire);
+		strcat(wire, " on the network");
+	}
 	esc_display(&d, dest, strlen(dest), 0);
-	say(j, "backup of %s: %u pages (%s), %u %s (%s), %.1f s, verified (%s, SHA-256) -> %s",
-		j->schema, r->pages, size, r->sent, on_host ? "written on the host" : "sent over the wire", wire,
+	say(j, "backup of %s: %u pages (%s), %u %s (%s%s), %.1f s, verified (%s, SHA-256) -> %s",
+		j->schema, r->pages, size, r->sent, on_host ? "written on the host" : "sent over the wire", sent, wire,
 		(now_ms() - j->t0) / 1000.0, full ? "integrity_check" : "quick_check", d.p);
 	if (r->pinned_ms > 10000)
 		say(j, "note: the backup held a read snapshot of %s for %.1f s; checkpoints waited and "
@@ -120,7 +125,7 @@ static int pull_try(conn *c, job *j, const char *dest, snap_result *r, char sha[
 	uint32_t kps = 0, nk = 0;
 	*from_side = bfile_known(dest, &kps, &known, &nk);
 	backup_req q = { .schema = j->schema, .known = known, .nknown = nk, .known_page_size = kps,
-			 .max_rate = j->o->max_rate * 1e6, .full = j->o->verify_full };
+			 .max_rate = j->o->max_rate * 1e6, .full = j->o->verify_full, .compress = j->o->compress };
 	int rc = bfile_open(dest, nk > 0, &j->f, j->e);
 	if (rc == 0)
 		rc = conn_backup(c, &q, &sink, j, r, NULL, j->e);

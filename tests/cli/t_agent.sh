@@ -89,6 +89,14 @@ for m in garbage noisy huge truncated oldmajor exit badrows; do
 	FAKE_AGENT=$m timeout 30 "$LITECON" --agent tests/tools/fake_agent.sh "$d" "select 1" >"$T/out" 2>"$T/err"; rc=$?
 	[ "$rc" = 4 ] && [ "$(wc -l <"$T/err")" = 1 ] && ok "fake helper '$m': one sentence, exit 4" || not_ok "fake helper $m" "rc=$rc $(cat "$T/err")"
 done
+# Compressed pages (ZPAGES) from a hostile helper: bounded, one sentence, exit 4, DEST never made.
+for m in zbomb:always zjunk:always zunasked:never; do
+	FAKE_AGENT=${m%%:*} timeout 30 "$LITECON" backup --quiet --compress "${m#*:}" --agent tests/tools/fake_agent.sh \
+		"$d" "$T/z.db" >"$T/out" 2>"$T/err"; rc=$?
+	if [ "$rc" = 4 ] && [ "$(wc -l <"$T/err")" = 1 ] && [ ! -e "$T/z.db" ] && [ ! -e "$T/z.db.partial" ]; then
+		ok "fake helper '${m%%:*}' (compressed pages): one sentence, exit 4, no DEST, no .partial"
+	else not_ok "fake helper ${m%%:*}" "rc=$rc $(cat "$T/err")" "$(ls "$T" | grep z.db)"; fi
+done
 grep -q 'protocol 2' "$T/err" || FAKE_AGENT=oldmajor "$LITECON" --agent tests/tools/fake_agent.sh "$d" "select 1" 2>"$T/err" >/dev/null
 grep -q 'speaks protocol 2, this litecon 1' "$T/err" && ok "a protocol major mismatch says so" || not_ok "major mismatch" "$(cat "$T/err")"
 

@@ -55,6 +55,21 @@ sent=$(sed -n 's/.* \([0-9]*\) sent over the wire.*/\1/p' "$T/e2")
 "$LITECON" backup --quiet "${S[@]}" "ssh://$SSH_USER@127.0.0.1:$SSHD_PORT$T/static.db" "$T/inc.db" 2>"$T/e3"
 grep -q ' 0 sent over the wire' "$T/e3" && ok "an unchanged database re-backed up over ssh sends no page" || not_ok "incremental ssh" "$(cat "$T/e3")"
 
+# Over ssh the pages travel zstd-compressed (--compress auto); never and
+# always (here through a local helper's pipe) give the same file.
+RS="ssh://$SSH_USER@127.0.0.1:$SSHD_PORT$T/static.db"
+"$LITECON" backup --quiet "${S[@]}" "$RS" "$T/zc.db" 2>"$T/z1" || not_ok "compressed pull" "$(cat "$T/z1")"
+"$LITECON" backup --quiet --compress never "${S[@]}" "$RS" "$T/zn.db" 2>"$T/z2" || not_ok "plain pull" "$(cat "$T/z2")"
+"$LITECON" backup --quiet --compress always --agent "$AGENT" "$T/static.db" "$T/za.db" 2>"$T/z3" || not_ok "compressed pipe" "$(cat "$T/z3")"
+cmp -s "$T/zc.db" "$T/zn.db" && cmp -s "$T/zc.db" "$T/za.db" \
+	&& ok "--compress auto, never and always give byte-identical backups" || not_ok "compress modes differ"
+net() { sed -n 's/.*, \([0-9.]*\) \([KMG]*i*B\) on the network.*/\1 \2/p' "$1" |
+	awk '{ m = $2 == "KiB" ? 1024 : $2 == "MiB" ? 1048576 : $2 == "GiB" ? 1073741824 : 1; printf "%d\n", $1 * m }'; }
+zc=$(net "$T/z1"); zn=$(net "$T/z2")
+[ -n "$zc" ] && [ -n "$zn" ] && [ "$zc" -lt $((zn / 2)) ] \
+	&& ok "over ssh the pages travel compressed: $zc bytes on the network, $zn with --compress never" \
+	|| not_ok "compressed on the network" "$(cat "$T/z1" "$T/z2")"
+
 # The hash sidecar: the next backup starts from it, but only while DEST is
 # untouched. A page of DEST changed in place (mtime put back) is noticed
 # (ctime), sent again, and the result is the snapshot, byte for byte.

@@ -29,7 +29,7 @@ term_safe() {
 # tty ARGS...: litecon with a terminal as stdout (no CR added to LF, so a
 # CR in the output is one litecon wrote); output in $T/out, status in $rc.
 tty() {
-	SHELL=/bin/bash script -qec "stty -onlcr; $(printf '%q ' "$LITECON" "$@")" /dev/null </dev/null >"$T/out" 2>&1
+	script -qec "stty -onlcr; $(printf '%q ' "$LITECON" "$@")" /dev/null </dev/null >"$T/out" 2>&1
 	rc=$?
 }
 

@@ -23,7 +23,7 @@ static const struct {
 	{ P_BACKUP, "s4sfS1" }, { P_COLUMNS, "[S" }, { P_ROWS, "<" }, { P_DONE, "8" },
 	{ P_ERROR, "1s" }, { P_END, "f" }, { P_DBS, "[SS" }, { P_SECTION, "SSS12[s" }, { P_LOG, "s" },
 	{ P_STATUS, "1S" }, { P_BINFO, "44" }, { P_PAGES, "4*" }, { P_PROGRESS, "44" },
-	{ P_BDONE, "444dflS" },
+	{ P_BDONE, "444dflS" }, { P_ZPAGES, "4*" },
 };
 
 /* Decode one value, encode it again, and check the bytes agree. */
