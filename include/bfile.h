@@ -2,8 +2,8 @@
  * bfile.h: writing a backup file safely: pages go to DEST.partial (a copy
  * of DEST first, for an incremental backup), then it is truncated, synced,
  * checked (the digest of its pages as read back from it, PRAGMA quick_check
- * or integrity_check, the page count: while it is written, bcheck.h) and
- * renamed over DEST, and the directory is synced. On
+ * or integrity_check, the page count) and renamed over DEST, and the
+ * directory is synced. On
  * any failure DEST stays as it was and no .partial remains. Used by the
  * client for local backups and pulls, and by the agent for backups kept
  * on the host.
@@ -23,34 +23,23 @@
 
 typedef struct bfile bfile;
 
-#define BF_INCREMENTAL 1  /* begin from a copy of the current dest */
-#define BF_FULL 2         /* verify with integrity_check, not quick_check */
-#define BF_SHA 4          /* bfile_commit gives the file's SHA-256 */
-
-/* Start writing dest. BF_INCREMENTAL: begin from a copy of the current
- * dest (a reflink where the filesystem can; else copied by a thread while
- * the pages are on their way, which wait in memory, up to 32 MB, so the
+/* Start writing dest. incremental: begin from a copy of the current dest
+ * (a reflink where the filesystem can; else copied by a thread while the
+ * pages are on their way, which wait in memory, up to 32 MB, so the
  * snapshot never waits for the disk). -1 with e (LC_EVERIFY: cannot write
  * there). */
-int bfile_open(const char *dest, int flags, bfile **out, lc_err *e);
-/* The snapshot's page size and count: the checks start following the
- * file (bcheck.h). */
+int bfile_open(const char *dest, int incremental, bfile **out, lc_err *e);
 int bfile_begin(bfile *f, uint32_t page_size, uint32_t pages, lc_err *e);
 /* data: page_size bytes, copied. Consecutive pages are written in runs,
  * so a write error may show at a later page or at bfile_commit. */
 int bfile_page(bfile *f, uint32_t pgno, const uint8_t *data, lc_err *e);
-/* The snapshot has passed pages 1..done (its progress): they are final,
- * and the checks may read them. A write error here shows at the next
- * bfile_page or at bfile_commit. */
-void bfile_settled(bfile *f, uint32_t done, lc_err *e);
-/* Finish and verify: wait for the checks that followed the writes (the
- * file's own pages against digest, snapshot_run's; quick_check, or
- * integrity_check with BF_FULL; the page count; fsync); then rename, sync
- * the directory, keep the page hashes in the sidecar. sha, with BF_SHA,
- * gets the file's SHA-256 (hex). Frees f. -1 with e (LC_EVERIFY); -2 with
- * e when the pages do not match the digest (the sidecar is dropped: an
- * incremental backup may retry from a fresh read). */
-int bfile_commit(bfile *f, const uint8_t digest[32], char sha[65], lc_err *e);
+/* Finish and verify: the file's own pages against digest (snapshot_run's),
+ * quick_check (full: integrity_check) and the page count, fsync; then
+ * rename, sync the directory, keep the page hashes in the sidecar. sha,
+ * when not NULL, gets the file's SHA-256 (hex). Frees f. -1 with e
+ * (LC_EVERIFY); -2 with e when the pages do not match the digest (the
+ * sidecar is dropped: an incremental backup may retry from a fresh read). */
+int bfile_commit(bfile *f, const uint8_t digest[32], int full, char sha[65], lc_err *e);
 /* Give up: remove the .partial, free f. NULL is fine. */
 void bfile_abort(bfile *f);
 

@@ -15,16 +15,10 @@ typedef struct snap_sink {
 	/* The copy starts: page size and the page count of the snapshot. */
 	int (*begin)(void *ctx, uint32_t page_size, uint32_t pages);
 	/* A page that differs from the known one (or all pages when none are
-	 * known). pgno counts from 1. data is page_size bytes. Page 1 comes
-	 * twice: early, as the database file holds it (provisional: what a
-	 * checker can start from), and last, as the snapshot has it. */
+	 * known). pgno counts from 1. data is page_size bytes. */
 	int (*page)(void *ctx, uint32_t pgno, const uint8_t *data);
 	/* Progress: pages copied so far of the total. May be NULL. */
 	void (*progress)(void *ctx, uint32_t done, uint32_t total);
-	/* Pages 2..done have all been passed on (or match the known ones) and
-	 * will not come again: the file being written may be checked that far.
-	 * May be NULL. */
-	void (*settled)(void *ctx, uint32_t done);
 } snap_sink;
 
 typedef struct snap_result {

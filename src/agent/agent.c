@@ -469,15 +469,7 @@ static void send_bdone(uint32_t id, const snap_result *s, const char *sha)
 	send_simple(P_END, id, 0, NULL);
 }
 
-/* A backup kept on this host: its checks may read that far. */
-static void b_settled(void *ctx, uint32_t done)
-{
-	bsink *b = ctx;
-	if (b->file)
-		bfile_settled(b->file, done, b->e);
-}
-
-static const snap_sink bsink_ops = { b_begin, b_page, b_progress, b_settled };
+static const snap_sink bsink_ops = { b_begin, b_page, b_progress };
 
 /* One try at a backup kept on this host, compared with the one already
  * at dest. *from_side: its hashes came from dest's sidecar. */
@@ -489,10 +481,10 @@ static int keep_try(uint32_t id, const char *schema, double rate, const char *de
 	uint32_t own_n = 0, own_ps = 0;
 	*from_side = bfile_known(dest, &own_ps, &own, &own_n);
 	*e = (lc_err){ 0 };
-	int rc = bfile_open(dest, (own_n > 0 ? BF_INCREMENTAL : 0) | (full ? BF_FULL : 0) | BF_SHA, &b.file, e);
+	int rc = bfile_open(dest, own_n > 0, &b.file, e);
 	if (rc == 0) {
 		rc = snapshot_run(A.en, schema, own, own_n, own_ps, rate, &bsink_ops, &b, s, e);
-		rc = rc < 0 ? (bfile_abort(b.file), -1) : bfile_commit(b.file, s->digest, sha, e);
+		rc = rc < 0 ? (bfile_abort(b.file), -1) : bfile_commit(b.file, s->digest, full, sha, e);
 	}
 	free(own);
 	return rc;

@@ -516,8 +516,6 @@ static int a_backup(conn *c, const backup_req *q, const snap_sink *k, void *ctx,
 			uint32_t done = rd_u32(&r), total = rd_u32(&r);
 			if (k && k->progress && !r.bad)
 				k->progress(ctx, done, total);
-			if (k && k->settled && !r.bad && a->minor >= 2)  /* 1.1 helpers: not a promise */
-				k->settled(ctx, done);
 		} else if (f.type == P_BDONE) {
 			rc = on_bdone(a, &f, res, sha, e);
 		} else if (f.type == P_ERROR) {

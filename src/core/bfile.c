@@ -3,20 +3,20 @@
  * the hash sidecar that lets the next backup to the same DEST start from
  * the page hashes instead of reading DEST again.
  *
- * What is verified is the file itself, while it is written (bcheck.c):
- * as the snapshot's progress says which pages are final, one thread reads
- * them back from the file and hashes them (the digest the snapshot
- * computed; then fsync), another runs quick_check on the file through
- * reads that wait for their pages. The rename waits for both. An
- * incremental backup does not depend on the sidecar being right: a DEST
- * that does not match it fails the digest, and the sidecar is dropped.
+ * What is verified is the file itself: once the last page is written, a
+ * thread reads the .partial back (from the page cache), hashes every page
+ * and compares the digest with the snapshot's, then fsyncs; meanwhile the
+ * main thread runs quick_check (through mmap) and the page count. The
+ * rename waits for all of them. Pages are not hashed as they arrive, so
+ * the receiving end of a pull does less, and an incremental backup does
+ * not depend on the sidecar being right: a DEST that does not match it
+ * fails the digest, and the sidecar is dropped.
  *
  * Consecutive pages are gathered into one write, and writeback starts
  * every few MB (sync_file_range), so the final fsync has little left.
  */
 #define _GNU_SOURCE
 #include "bfile.h"
-#include "bcheck.h"
 #include "sha256.h"
 #include "snapshot.h"
 #include "util.h"
@@ -46,14 +46,16 @@ struct bfile {
 	size_t run_len;
 	off_t run_off;          /* where run[0] goes */
 	size_t unkicked;        /* bytes written since writeback was last started */
-	int flags;              /* BF_* */
 	pthread_t copier;       /* copies the earlier backup while the host hashes */
 	int copying;            /* copier to be joined */
-	volatile int copy_over; /* the copier has finished (it sets this last) */
 	buf held;               /* owned: pages (u32 pgno, page) that came while it copies */
 	int copy_errno;         /* its result (0 = copied) */
-	uint32_t settled;       /* pages the checks may read (the snapshot moved past them) */
-	bcheck *check;          /* owned: verification following the writes, or NULL */
+	int sync_errno;         /* the check thread's fsync (0 = synced) */
+	const uint8_t *want;    /* the snapshot's digest, for the check thread */
+	char *sha;              /* where the file's SHA-256 goes, or NULL */
+	uint8_t *hash;          /* owned: the file's page hashes (check thread) */
+	uint32_t nhash;
+	int match;              /* 1: the file's digest is the snapshot's */
 };
 
 static void save_hashes(const char *dest, uint32_t page_size, const uint8_t *hashes, uint32_t n);
@@ -107,7 +109,6 @@ static void *copy_main(void *arg)
 {
 	bfile *f = arg;
 	f->copy_errno = copy_file(f) == 0 ? 0 : errno ? errno : EIO;
-	__atomic_store_n(&f->copy_over, 1, __ATOMIC_RELEASE);
 	return NULL;
 }
 
@@ -125,10 +126,9 @@ static int copied(bfile *f, lc_err *e)
 	return fail(f, e, "write");
 }
 
-int bfile_open(const char *dest, int flags, bfile **out, lc_err *e)
+int bfile_open(const char *dest, int incremental, bfile **out, lc_err *e)
 {
 	bfile *f = xcalloc(1, sizeof *f);
-	f->flags = flags;
 	f->dest = xstrdup(dest);
 	f->partial = xasprintf("%s.partial", dest);
 	*out = NULL;
@@ -138,7 +138,7 @@ int bfile_open(const char *dest, int flags, bfile **out, lc_err *e)
 		free(f->dest), free(f->partial), free(f);
 		return -1;
 	}
-	if (flags & BF_INCREMENTAL) {  /* in a thread: the host takes a while to hash its pages */
+	if (incremental) {  /* in a thread: the host takes a while to hash its pages */
 		f->copying = pthread_create(&f->copier, NULL, copy_main, f) == 0;
 		if (!f->copying && (copy_main(f), copied(f, e) < 0)) {
 			bfile_abort(f);
@@ -156,9 +156,6 @@ int bfile_begin(bfile *f, uint32_t page_size, uint32_t pages, lc_err *e)
 	f->pages = pages;
 	if (!f->run)
 		f->run = xmalloc(RUN_MAX);
-	if (!f->check)  /* else bfile_commit verifies at the end, the same way */
-		f->check = bcheck_start(f->partial, f->fd, page_size, pages,
-					(f->flags & BF_FULL ? BC_FULL : 0) | (f->flags & BF_SHA ? BC_SHA : 0));
 	return 0;
 }
 
@@ -221,6 +218,39 @@ int bfile_page(bfile *f, uint32_t pgno, const uint8_t *data, lc_err *e)
 	return write_page(f, pgno, data, e);
 }
 
+/* PRAGMA quick_check/integrity_check and page_count of the .partial. It
+ * reads through mmap: every page is read once or twice, and on a VM a
+ * read() per page costs more than the check itself. */
+static int check_db(bfile *f, int full, lc_err *e)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	char *uri = sqlite3_mprintf("file:%s?mode=ro&immutable=1", f->partial);
+	int rc = sqlite3_open_v2(uri, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+	sqlite3_free(uri);
+	char *mm = sqlite3_mprintf("PRAGMA mmap_size=%lld", (long long)f->pages * f->page_size);
+	if (rc == SQLITE_OK)
+		sqlite3_exec(db, mm, NULL, NULL, NULL);  /* a plain read() per page if it is refused */
+	sqlite3_free(mm);
+	const char *sql = full ? "PRAGMA integrity_check(1)" : "PRAGMA quick_check(1)";
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+	const char *res = rc == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) : NULL;
+	if (!res || strcmp(res, "ok") != 0)
+		rc = lc_err_set(e, LC_EVERIFY, "the backup fails %s (%s); %s was left as it was",
+				full ? "integrity_check" : "quick_check", res ? res : sqlite3_errmsg(db), f->dest);
+	else
+		rc = 0;
+	sqlite3_finalize(st);
+	if (rc == 0 && sqlite3_prepare_v2(db, "PRAGMA page_count", -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW && (uint32_t)sqlite3_column_int64(st, 0) != f->pages)
+		rc = lc_err_set(e, LC_EVERIFY, "the backup has %lld pages, the snapshot %u; %s was left as it was",
+				(long long)sqlite3_column_int64(st, 0), f->pages, f->dest);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return rc;
+}
+
 static void sync_dir(const char *path)
 {
 	char *d = xstrdup(path);
@@ -232,45 +262,52 @@ static void sync_dir(const char *path)
 	free(d);
 }
 
-/* Pages 1..done are final: the snapshot has passed them and every one of
- * them that differs is written (not held, not gathered). The checks may
- * read them, as far as the file reaches. */
-void bfile_settled(bfile *f, uint32_t done, lc_err *e)
+/* The check thread: read the file back and hash it, then fsync. */
+static void *check_main(void *arg)
 {
-	struct stat st;
-	if (!f->check || done <= f->settled)
-		return;
-	if (f->copying && !__atomic_load_n(&f->copy_over, __ATOMIC_ACQUIRE))
-		return;  /* the earlier backup is still being copied under them */
-	if ((f->copying && unhold(f, e) < 0) || flush_run(f, e) < 0 || fstat(f->fd, &st) < 0)
-		return;  /* the error shows again at the next page or at the commit */
-	f->settled = done;
-	uint64_t bytes = (uint64_t)done * f->page_size;
-	bcheck_settle(f->check, bytes < (uint64_t)st.st_size ? bytes : (uint64_t)st.st_size);
+	bfile *f = arg;
+	uint8_t got[32];
+	f->match = snapshot_digest_file(f->partial, f->page_size, got, f->sha, &f->hash, &f->nhash) == 0 &&
+		   f->nhash == f->pages && !memcmp(got, f->want, 32);
+	f->sync_errno = fsync(f->fd) == 0 ? 0 : errno ? errno : EIO;
+	return NULL;
 }
 
-int bfile_commit(bfile *f, const uint8_t digest[32], char sha[65], lc_err *e)
+/* The file's digest and fsync in a thread, quick_check here; all must pass.
+ * -2 when the pages do not match the digest. */
+static int verify(bfile *f, const uint8_t digest[32], int full, char sha[65], lc_err *e)
+{
+	pthread_t t;
+	f->want = digest, f->sha = sha;
+	int threaded = pthread_create(&t, NULL, check_main, f) == 0;
+	if (!threaded)
+		check_main(f);
+	int rc = check_db(f, full, e);
+	if (threaded)
+		pthread_join(t, NULL);
+	if (!f->match) {
+		unlink_sidecar(f->dest);  /* it may be what is wrong: the next backup reads DEST afresh */
+		lc_err_set(e, LC_EVERIFY, "the backup's pages do not match the SHA-256 digest of the snapshot; %s was "
+			   "left as it was", f->dest);
+		return -2;
+	}
+	if (rc == 0 && f->sync_errno) {
+		errno = f->sync_errno;
+		rc = fail(f, e, "sync");
+	}
+	return rc;
+}
+
+int bfile_commit(bfile *f, const uint8_t digest[32], int full, char sha[65], lc_err *e)
 {
 	int rc = -1;
-	uint8_t *hash = NULL;
 	if (unhold(f, e) < 0 || flush_run(f, e) < 0)
 		goto out;
 	if (ftruncate(f->fd, (off_t)f->pages * f->page_size) < 0) {
 		fail(f, e, "finish");
 		goto out;
 	}
-	if (!f->check)  /* the threads could not start at the beginning: now */
-		f->check = bcheck_start(f->partial, f->fd, f->page_size, f->pages,
-					(f->flags & BF_FULL ? BC_FULL : 0) | (f->flags & BF_SHA ? BC_SHA : 0));
-	if (!f->check) {
-		fail(f, e, "verify");
-		goto out;
-	}
-	rc = bcheck_finish(f->check, digest, f->dest, &hash, sha, e);
-	f->check = NULL;
-	if (rc == -2)
-		unlink_sidecar(f->dest);  /* it may be what is wrong: the next backup reads DEST afresh */
-	if (rc < 0)
+	if ((rc = verify(f, digest, full, sha, e)) < 0)
 		goto out;
 	rc = -1;
 	if (rename(f->partial, f->dest) < 0) {
@@ -278,16 +315,15 @@ int bfile_commit(bfile *f, const uint8_t digest[32], char sha[65], lc_err *e)
 		goto out;
 	}
 	sync_dir(f->dest);
-	save_hashes(f->dest, f->page_size, hash, f->pages);
+	save_hashes(f->dest, f->page_size, f->hash, f->pages);
 	rc = 0;
 out:
-	free(hash);
 	if (rc < 0) {
 		bfile_abort(f);
 		return rc;
 	}
 	close(f->fd);
-	free(f->dest), free(f->partial), free(f->run), free(f);
+	free(f->dest), free(f->partial), free(f->hash), free(f->run), free(f);
 	return 0;
 }
 
@@ -295,13 +331,12 @@ void bfile_abort(bfile *f)
 {
 	if (!f)
 		return;
-	bcheck_abort(f->check);  /* before the file it reads goes */
 	if (f->copying)
 		pthread_join(f->copier, NULL);
 	buf_free(&f->held);
 	close(f->fd);
 	unlink(f->partial);
-	free(f->dest), free(f->partial), free(f->run), free(f);
+	free(f->dest), free(f->partial), free(f->hash), free(f->run), free(f);
 }
 
 /* ---- the hash sidecar: DIR/.NAME.litecon-hashes beside DIR/NAME ----

@@ -62,10 +62,6 @@ typedef struct copy {
 	uint8_t head[HEAD_KEEP];    /* the first bytes, for read-backs */
 	sqlite3_int64 size;
 	uint32_t sent;
-	uint8_t *have;              /* bit per page handed on (or known), page 1 first */
-	uint32_t nhave;             /* bits room */
-	uint32_t prefix;            /* pages 2..prefix all handed on (1: none yet) */
-	int early1;                 /* page 1 went out early: the final one must follow */
 	double max_rate;
 	long long t0;
 	int failed;                 /* the sink said stop */
@@ -95,22 +91,6 @@ static void pace(copy *c)
 
 /* A hashed page: remember its hash; pass it on unless the earlier backup
  * has it already. Main thread. */
-/* Page pgno has been handed on: move the settled prefix. The destination
- * pager writes pages nearly in order (its cache is 16 pages), so the
- * prefix trails the copy by a few pages. */
-static void mark(copy *c, uint32_t pgno)
-{
-	if (pgno > c->nhave) {
-		uint32_t n = (pgno + 65536) & ~7u;
-		c->have = xrealloc(c->have, n / 8);
-		memset(c->have + c->nhave / 8, 0, (n - c->nhave) / 8);
-		c->nhave = n;
-	}
-	c->have[(pgno - 1) / 8] |= (uint8_t)(1u << ((pgno - 1) % 8));
-	while (c->prefix < c->nhave && c->have[c->prefix / 8] & (1u << (c->prefix % 8)))
-		c->prefix++;
-}
-
 static void hand_on(copy *c, uint32_t pgno, const uint8_t *data, const uint8_t sha[32])
 {
 	if (pgno > c->nsha) {
@@ -120,11 +100,9 @@ static void hand_on(copy *c, uint32_t pgno, const uint8_t *data, const uint8_t s
 		c->nsha = n;
 	}
 	memcpy(c->sha[pgno - 1], sha, 32);
-	mark(c, pgno);
-	int same = pgno <= c->nknown && !memcmp(c->known + (size_t)(pgno - 1) * SNAP_HASH, sha, SNAP_HASH);
-	if (c->failed || (same && !(pgno == 1 && c->early1)))
-		return;  /* the earlier backup has this page already (the final page 1 always follows an early one) */
-	c->sent += !same;
+	if (c->failed || (pgno <= c->nknown && !memcmp(c->known + (size_t)(pgno - 1) * SNAP_HASH, sha, SNAP_HASH)))
+		return;  /* the earlier backup has this page already */
+	c->sent++;
 	pace(c);
 	if (c->sink->page(c->ctx, pgno, data))
 		c->failed = 1;
@@ -382,12 +360,8 @@ static int copy_pages(copy *c, sqlite3_backup *b, uint32_t pages, lc_err *e)
 	int rc;
 	while ((rc = sqlite3_backup_step(b, 256)) == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED) {
 		ring_drain(c, 1);  /* progress counts pages handed on */
-		uint32_t done = pages - (uint32_t)sqlite3_backup_remaining(b);
-		done = done < c->prefix ? done : c->prefix;
 		if (c->sink->progress && !c->failed)
-			c->sink->progress(c->ctx, done, pages);
-		if (c->sink->settled && !c->failed)
-			c->sink->settled(c->ctx, done);
+			c->sink->progress(c->ctx, pages - (uint32_t)sqlite3_backup_remaining(b), pages);
 		if (engine_cancel_pending())
 			return lc_err_set(e, LC_ECANCEL, "cancelled");
 	}
@@ -400,28 +374,7 @@ static int copy_pages(copy *c, sqlite3_backup *b, uint32_t pages, lc_err *e)
 	}
 	if (c->sink->progress)
 		c->sink->progress(c->ctx, pages, pages);
-	if (c->sink->settled)
-		c->sink->settled(c->ctx, pages);
 	return 0;
-}
-
-/* Page 1 as the database file holds it, passed on before the copy starts,
- * read through SQLite's own file handle (opening the file again and
- * closing it would drop SQLite's locks). It is only a head start for a
- * checker: in WAL mode a newer page 1 may sit in the WAL, and the final
- * page 1 always follows at the end. */
-static void early_page1(copy *c, sqlite3 *src, const char *schema)
-{
-	sqlite3_file *f = NULL;
-	if (sqlite3_file_control(src, schema, SQLITE_FCNTL_FILE_POINTER, &f) != SQLITE_OK || !f || !f->pMethods)
-		return;
-	uint8_t *p = xmalloc(c->page_size);
-	if (f->pMethods->xRead(f, p, (int)c->page_size, 0) == SQLITE_OK && !memcmp(p, "SQLite format 3", 16)) {
-		c->early1 = 1;
-		if (c->sink->page(c->ctx, 1, p))
-			c->failed = 1;
-	}
-	free(p);
 }
 
 int snapshot_run(engine *en, const char *schema, const uint8_t *known, uint32_t nknown, uint32_t known_page_size,
@@ -464,8 +417,6 @@ int snapshot_run(engine *en, const char *schema, const uint8_t *known, uint32_t 
 		goto unpin;
 	}
 	c->t0 = now_ms();
-	c->prefix = 1;
-	early_page1(c, src, schema);
 	ring_start(c);
 	rc = copy_pages(c, b, pages, e);
 unpin:
@@ -489,7 +440,6 @@ out:
 	cur = NULL;
 	sqlite3_close(dst);
 	free(c->sha);
-	free(c->have);
 	free(c);
 	return rc;
 }

@@ -70,13 +70,7 @@ static void j_progress(void *ctx, uint32_t done, uint32_t total)
 	}
 }
 
-static void j_settled(void *ctx, uint32_t done)
-{
-	job *j = ctx;
-	bfile_settled(j->f, done, j->e);
-}
-
-static const snap_sink sink = { j_begin, j_page, j_progress, j_settled };
+static const snap_sink sink = { j_begin, j_page, j_progress };
 
 static void human(char *out, size_t n, double bytes)
 {
@@ -132,14 +126,13 @@ static int pull_try(conn *c, job *j, const char *dest, snap_result *r, char sha[
 	*from_side = bfile_known(dest, &kps, &known, &nk);
 	backup_req q = { .schema = j->schema, .known = known, .nknown = nk, .known_page_size = kps,
 			 .max_rate = j->o->max_rate * 1e6, .full = j->o->verify_full, .compress = j->o->compress };
-	int flags = (nk > 0 ? BF_INCREMENTAL : 0) | (j->o->verify_full ? BF_FULL : 0) | (sha ? BF_SHA : 0);
-	int rc = bfile_open(dest, flags, &j->f, j->e);
+	int rc = bfile_open(dest, nk > 0, &j->f, j->e);
 	if (rc == 0)
 		rc = conn_backup(c, &q, &sink, j, r, NULL, j->e);
 	if (j->bar && j->total)
 		draw(j, 1);
 	if (rc == 0)
-		rc = bfile_commit(j->f, r->digest, sha, j->e);
+		rc = bfile_commit(j->f, r->digest, j->o->verify_full, sha, j->e);
 	else
 		bfile_abort(j->f);
 	j->f = NULL;
