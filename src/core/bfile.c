@@ -242,6 +242,7 @@ static int check_db(bfile *f, int full, lc_err *e)
 	else
 		rc = 0;
 	sqlite3_finalize(st);
+	st = NULL;  /* the page count below may not run */
 	if (rc == 0 && sqlite3_prepare_v2(db, "PRAGMA page_count", -1, &st, NULL) == SQLITE_OK &&
 	    sqlite3_step(st) == SQLITE_ROW && (uint32_t)sqlite3_column_int64(st, 0) != f->pages)
 		rc = lc_err_set(e, LC_EVERIFY, "the backup has %lld pages, the snapshot %u; %s was left as it was",

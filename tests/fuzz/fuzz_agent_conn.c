@@ -151,7 +151,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memstream *m = calloc(1, sizeof *m);
 	if (!m)
 		abort();
-	m->base = (lc_stream){ m_read, m_write, m_errtext, m_close };
+	m->base = (lc_stream){ m_read, m_write, m_errtext, m_close, 1 };  /* "remote": backups may take ZPAGES */
 	m->p = data + 1, m->n = size - 1, m->chunk = chunks[data[0] >> 6];
 	conn_opts o = { .timeout_ms = 1000 };
 	conn *c = NULL;
