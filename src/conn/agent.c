@@ -433,9 +433,11 @@ static int on_zpages(aconn *a, bstate *b, uint32_t id, const frame *f, lc_err *e
 	buf_reset(&b->raw);
 	ZSTD_outBuffer out = { buf_reserve(&b->raw, raw_len), raw_len, 0 };
 	ZSTD_inBuffer in = { r.p, r.n, 0 };
-	size_t rc = 0;
-	while (in.pos < in.size && out.pos < out.size && !ZSTD_isError(rc))
+	size_t rc = 0, was_in, was_out;
+	do {  /* until the piece is used up or nothing moves (output full: it says more than raw_len) */
+		was_in = in.pos, was_out = out.pos;
 		rc = ZSTD_decompressStream(b->z, &out, &in);
+	} while (!ZSTD_isError(rc) && in.pos < in.size && (in.pos != was_in || out.pos != was_out));
 	if (ZSTD_isError(rc) || in.pos < in.size || out.pos < out.size)
 		return bad_frame(a, f, e);
 	buf_grew(&b->raw, raw_len);
