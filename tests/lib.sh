@@ -62,5 +62,18 @@ on_tty() {
 	script -qec "$(printf '%q ' "$@")" /dev/null </dev/null | tr -d '\r'
 }
 
+# wal_writer DB SQL: a sqlite3 connection to DB that runs SQL without
+# checkpointing and stays open (fed through a fifo on fd 9), so DB's -wal
+# holds the frames; wal_writer_stop ends it.
+wal_writer() {
+	mkfifo "$T/wal-fifo"
+	sqlite3 "$1" <"$T/wal-fifo" >/dev/null 2>&1 &
+	WAL_WRITER=$!
+	exec 9>"$T/wal-fifo"
+	echo "pragma wal_autocheckpoint=0; $2" >&9
+	for _ in $(seq 50); do [ -s "$1-wal" ] && break; sleep 0.1; done
+}
+wal_writer_stop() { echo "select 1;" >&9; exec 9>&-; wait "$WAL_WRITER" 2>/dev/null; rm -f "$T/wal-fifo"; }
+
 # fixture DB SQL: make a database with the sqlite3 CLI
 fixture() { sqlite3 "$1" "$2"; }

@@ -143,15 +143,10 @@ run backup --quiet "$d/production.sqlite3" "$weird"
 # backup has the new table and passes its check.
 w=$T/walp1.db
 sqlite3 "$w" "pragma journal_mode=wal; create table a(x); insert into a select randomblob(200) from generate_series(1, 20000);" >/dev/null
-mkfifo "$T/fifo"
-sqlite3 "$w" <"$T/fifo" >/dev/null 2>&1 &
-sq=$!
-exec 9>"$T/fifo"
-echo "pragma wal_autocheckpoint=0; create table b(y); insert into b select value from generate_series(1, 5000);" >&9
-for _ in $(seq 50); do [ -s "$w-wal" ] && break; sleep 0.1; done
+wal_writer "$w" "create table b(y); insert into b select value from generate_series(1, 5000);"
 sleep 0.3
 "$LITECON" backup --quiet "$w" "$T/walp1-copy.db" 2>"$T/e"; rc=$?
-exec 9>&-; wait $sq
+wal_writer_stop
 got=$(sqlite3 -readonly "$T/walp1-copy.db" "select count(*) from b; pragma quick_check;" 2>&1 | tr '\n' ' ')
 [ "$rc" = 0 ] && [ "$got" = "5000 ok " ] && ok "a schema change still in the WAL (page 1 newer there than in the file): the backup has it, whole" \
 	|| not_ok "page 1 in the WAL" "rc=$rc got=$got $(cat "$T/e")"

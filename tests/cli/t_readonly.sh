@@ -12,12 +12,7 @@ create trigger tr after insert on orders begin select 1; end;
 insert into orders(total) values (1),(2),(3);" >/dev/null
 
 # Keep a writer connection open so the -wal file exists and holds frames.
-mkfifo "$T/fifo"
-sqlite3 "$db" <"$T/fifo" >/dev/null 2>&1 &
-writer=$!
-exec 3>"$T/fifo"
-echo "pragma wal_autocheckpoint=0; insert into orders(total) values (4);" >&3
-for _ in $(seq 50); do [ -s "$db-wal" ] && break; sleep 0.1; done
+wal_writer "$db" "insert into orders(total) values (4);"
 
 snapshot() { (cd "$d" && ls -a && sha256sum production.sqlite3 production.sqlite3-wal); }
 snapshot >"$T/before"
@@ -122,8 +117,6 @@ reads=(
 )
 for r in "${reads[@]}"; do expect_rc "allowed: $r" 0 "$db" "$r"; done
 
-echo "select 1;" >&3
-exec 3>&-
-wait $writer 2>/dev/null
+wal_writer_stop
 expect_err "a write to a missing table is still refused as a write" 3 'DELETE removes rows' "$db" "delete from nosuch"
 expect_err "an insert into a missing table too" 3 'INSERT adds rows' "$db" "insert into nosuch values (1)"
