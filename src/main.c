@@ -169,8 +169,6 @@ static int backup_main(const cli *o, conn *c)
 {
 	backup_opts bo = { .quiet = o->quiet, .max_rate = o->max_rate };
 	lc_err e = { 0 };
-	if (o->verify && strcmp(o->verify, "quick") && strcmp(o->verify, "full"))
-		return usage("--verify takes quick or full");
 	bo.verify_full = o->verify && !strcmp(o->verify, "full");
 	bo.compress = compress_mode(o->compress);
 	if (backup_run(c, o->sql[0], &bo, &e) < 0)
@@ -182,6 +180,8 @@ static int cmd_backup(const cli *o)
 {
 	if (o->nsql != 1)
 		return usage("backup takes a TARGET and a DEST");
+	if (o->verify && strcmp(o->verify, "quick") && strcmp(o->verify, "full"))
+		return usage("--verify takes quick or full");  /* flags first: nothing is opened for a bad one */
 	if (compress_mode(o->compress) < 0)
 		return usage("--compress takes auto, always or never");
 	lc_err e = { 0 };

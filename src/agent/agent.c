@@ -355,8 +355,8 @@ static void r_inspect(uint32_t id, rd *r)
 typedef struct bsink {
 	uint32_t id;
 	uint32_t page_size;
-	size_t at;          /* open PAGES frame in tx, or SIZE_MAX */
-	uint32_t n;         /* pages in it */
+	size_t at;          /* the open PAGES frame in tx (without zstd) */
+	uint32_t n;         /* pages in the open payload; 0: none is open */
 	bfile *file;        /* a backup kept on the host, or NULL (a pull) */
 	lc_err *e;
 	ZSTD_CCtx *z;       /* owned: the client asked for ZPAGES, or NULL */
@@ -391,15 +391,15 @@ static void zpages(bsink *b)
 /* End the PAGES (or ZPAGES) frame being filled, if any. */
 static void close_pages(bsink *b)
 {
-	if (b->z && b->raw.len) {
+	if (!b->n)
+		return;
+	if (b->z) {
 		zpages(b);
-	} else if (b->at != (size_t)-1) {
+	} else {
 		put_be32((uint8_t *)A.tx.p + b->at + PROTO_HEADER, b->n);
 		proto_end(&A.tx, b->at);
-		b->at = (size_t)-1;
-	} else {
-		return;
 	}
+	b->n = 0;
 	if (!A.hold || A.tx.len >= HOLD_BYTES)
 		flush();
 }
@@ -423,12 +423,11 @@ static int b_page(void *ctx, uint32_t pgno, const uint8_t *data)
 	bsink *b = ctx;
 	if (b->file)
 		return bfile_page(b->file, pgno, data, b->e);
-	buf *to = b->z ? &b->raw : &A.tx;
-	if (b->z ? !b->raw.len : b->at == (size_t)-1) {
+	buf *to = b->z ? &b->raw : &A.tx;  /* with zstd the payload is gathered apart, compressed at close */
+	if (!b->n) {  /* open one: a u32 count, filled in at close */
 		if (!b->z)
 			b->at = proto_begin(&A.tx, P_PAGES, b->id);
 		proto_u32(to, 0);
-		b->n = 0;
 	}
 	proto_u32(to, pgno);
 	buf_add(to, data, b->page_size);
@@ -476,7 +475,7 @@ static const snap_sink bsink_ops = { b_begin, b_page, b_progress };
 static int keep_try(uint32_t id, const char *schema, double rate, const char *dest, int full, snap_result *s,
 		    char sha[65], int *from_side, lc_err *e)
 {
-	bsink b = { id, 0, (size_t)-1, 0, NULL, e, NULL, { 0 }, 0 };
+	bsink b = { .id = id, .e = e };
 	uint8_t *own = NULL;
 	uint32_t own_n = 0, own_ps = 0;
 	*from_side = bfile_known(dest, &own_ps, &own, &own_n);
@@ -505,7 +504,7 @@ static ZSTD_CCtx *zstart(void)
 static int run_backup(uint32_t id, const char *schema, const char *known, size_t nk, uint32_t kps, double rate,
 		      const char *dest, int full, unsigned flags, lc_err *e)
 {
-	bsink b = { id, 0, (size_t)-1, 0, NULL, e, NULL, { 0 }, 0 };
+	bsink b = { .id = id, .e = e };
 	snap_result s;
 	char sha[65] = "";
 	int rc, from_side, tries = 0;

@@ -486,7 +486,7 @@ static int a_backup(conn *c, const backup_req *q, const snap_sink *k, void *ctx,
 {
 	aconn *a = (aconn *)c;
 	uint32_t id = ++a->next_id;
-	bstate b = { k, ctx, 0, 0, NULL, { 0 }, 0 };
+	bstate b = { .k = k, .ctx = ctx };
 	frame f;
 	int rc;
 	*e = (lc_err){ 0 };

@@ -98,14 +98,13 @@ static void say(const job *j, const char *fmt, ...)
 
 static void summary(const job *j, const snap_result *r, const char *dest, int full, int on_host)
 {
-	char size[32], sent[32], wire[48] = "";
+	char size[32], sent[32], net[32], wire[64] = "";
 	buf d = { 0 };
 	human(size, sizeof size, (double)r->pages * r->page_size);
 	human(sent, sizeof sent, (double)r->sent * r->page_size);
 	if (r->wire) {  /* what the network carried: compressed, with the frames */
-		memcpy(wire, ", ", 3);
-		human(wire + 2, sizeof wire - 2, (double)r->wire);
-		strcat(wire, " on the network");
+		human(net, sizeof net, (double)r->wire);
+		snprintf(wire, sizeof wire, ", %s on the network", net);
 	}
 	esc_display(&d, dest, strlen(dest), 0);
 	say(j, "backup of %s: %u pages (%s), %u %s (%s%s), %.1f s, verified (%s, SHA-256) -> %s",

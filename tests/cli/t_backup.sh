@@ -193,6 +193,7 @@ case $out in *"pages"*"MB/s"*"ETA"*"verified (quick_check, SHA-256)"*) ok "on a 
 run backup --verify full "$d/production.sqlite3" "$T/full-check.db"
 [ "$rc" = 0 ] && grep -q 'verified (integrity_check, SHA-256)' "$T/err" && ok "--verify full runs integrity_check" || not_ok "--verify full" "$(cat "$T/err")"
 expect_err "--verify takes quick or full" 2 'takes quick or full' backup --verify sometimes "$d" "$T/x"
+expect_err "--compress takes auto, always or never, before anything is opened" 2 'takes auto, always or never' backup --compress sometimes "ssh://nobody@127.0.0.1:1/x" "$T/x"
 expect_err "backup needs a DEST" 2 'backup takes a TARGET and a DEST' backup "$d"
 expect_err "a host DEST on another host than the target's" 2 "on the target's own host" backup "${S[@]}" "$R/production.sqlite3" "otherhost:/tmp/x.db"
 expect_err "a host DEST with a local target" 2 'for remote targets' backup "$d/production.sqlite3" "somehost:/tmp/x.db"

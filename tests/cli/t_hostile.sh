@@ -117,17 +117,8 @@ for c in backup stats .databases; do
 	else not_ok "$c of a store with a hostile file name" "exit $rc" "$why" "$(cat -v "$T/out" | head -10)"; fi
 done
 
-# Fake helpers replay frames (docs/protocol.md) built here with printf.
-be() { # BYTES VALUE: VALUE big-endian in BYTES bytes
-	local i out=""
-	for ((i = $1 - 1; i >= 0; i--)); do out+=$(printf '\\%03o' $((($2 >> (8 * i)) & 255))); done
-	printf "$out"
-}
-pstr() { be 4 "$(printf '%s' "$1" | LC_ALL=C wc -c)"; printf '%s' "$1"; }
-frame() { # TYPE ID: the payload on stdin
-	local p; p=$(mktemp "$T/frame.XXXXXX"); cat >"$p"
-	be 4 $(($(wc -c <"$p") + 5)); be 1 "$1"; be 4 "$2"; cat "$p"; rm -f "$p"
-}
+# Fake helpers replay frames (docs/protocol.md) built with printf.
+. tests/tools/frames.sh
 fake() { # NAME: a helper that writes $T/NAME.frames, then waits for EOF
 	printf '#!/bin/sh\ncat %q\nexec cat >/dev/null\n' "$T/$1.frames" >"$T/$1"
 	chmod +x "$T/$1"

@@ -5,21 +5,18 @@
 # length it claims), zjunk (not zstd), zunasked (ZPAGES nobody asked for).
 # Frames: u32 length | u8 type | u32 id | payload (docs/protocol.md).
 hello() { printf '\nlitecon-agent-frames\n'; printf '\000\000\000\021\001\000\000\000\000\000'"$1"'\000\000\000\000\000\004fake'; }
-be32() { printf "$(printf '\\%03o\\%03o\\%03o\\%03o' $(($1 >> 24 & 255)) $(($1 >> 16 & 255)) $(($1 >> 8 & 255)) $(($1 & 255)))"; }
-frame() { # TYPE ID < payload
-	p=$(mktemp); cat >"$p"; be32 $(($(wc -c <"$p") + 5)); printf "$(printf '\\%03o' "$1")"; be32 "$2"; cat "$p"; rm -f "$p"
-}
+. "$(dirname "$0")/frames.sh"
 opened() { # HELLO 1.2, then DBS and END for the OPEN (id 1), BINFO for the BACKUP (id 2)
 	printf '\nlitecon-agent-frames\n'
-	printf '\000\001\000\002\000\000\000\004fake' | frame 1 0
-	printf '\000\001\000\000\000\004main\000\000\000\004/x/y' | frame 21 1
+	{ be 2 1; be 2 2; pstr fake; } | frame 1 0
+	{ be 2 1; pstr main; pstr /x/y; } | frame 21 1
 	frame 20 1 </dev/null
-	{ be32 4096; be32 10; } | frame 25 2
+	{ be 4 4096; be 4 10; } | frame 25 2
 }
 case ${FAKE_AGENT:-garbage} in
-zbomb)    opened; { be32 100; head -c 1048576 /dev/zero | zstd -q -c; } | frame 29 2; sleep 2 ;;
-zjunk)    opened; { be32 100; head -c 64 /dev/urandom; } | frame 29 2; sleep 2 ;;
-zunasked) opened; { be32 100; head -c 100 /dev/zero | zstd -q -c; } | frame 29 2; sleep 2 ;;
+zbomb)    opened; { be 4 100; head -c 1048576 /dev/zero | zstd -q -c; } | frame 29 2; sleep 2 ;;
+zjunk)    opened; { be 4 100; head -c 64 /dev/urandom; } | frame 29 2; sleep 2 ;;
+zunasked) opened; { be 4 100; head -c 100 /dev/zero | zstd -q -c; } | frame 29 2; sleep 2 ;;
 garbage)  head -c 4096 /dev/urandom ;;
 noisy)    head -c 70000 /dev/zero | tr '\0' x ;;
 junkfirst) printf 'Welcome to the shop server!\n'; exec "${REAL_AGENT:?}" ;;
