@@ -34,7 +34,7 @@ CLIENT_SRC := src/main.c src/cli.c src/conn/conn.c src/conn/local.c src/conn/tar
               src/ui/demo.c src/ui/stats.c src/ui/stats_prom.c src/ui/check.c src/ui/backup.c \
               src/ui/shell.c src/ui/shell_complete.c src/ui/shell_pager.c $(wildcard src/tui/*.c)
 CLIENT_SRC += src/ssh/config.c src/ssh/knownhosts.c src/ssh/auth.c src/ssh/session.c src/ssh/remote.c
-AGENT_SRC := src/agent/agent.c
+AGENT_SRC := src/agent/agent.c src/agent/outq.c
 LOAD_SRC  := $(wildcard src/load/*.c)
 UNIT_SRC  := $(wildcard tests/unit/*.c)
 

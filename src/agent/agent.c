@@ -13,6 +13,7 @@
 #define _GNU_SOURCE
 #include "engine.h"
 #include "lc.h"
+#include "outq.h"
 #include "bfile.h"
 #include "probe.h"
 #include "snapshot.h"
@@ -31,43 +32,38 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
-#include <zstd.h>
 
 static struct agent {
 	int in, out;          /* request and frame descriptors */
 	buf rx;               /* bytes read, not yet handled */
 	size_t rx_off;        /* start of unhandled bytes in rx */
 	buf tx;               /* frames being built */
+	outq *q;              /* owned: writes them, in order, from its own thread */
 	engine *en;           /* owned, after OPEN */
 	uint32_t running;     /* id of the request in progress, 0 = none */
 	int eof;              /* stdin closed */
 	long long polled;     /* ms of the last poll during a statement */
-	int hold;             /* a pull: keep frames in tx up to HOLD_BYTES */
 } A;
 
-/* A pull keeps up to this much of its frames in memory while the snapshot
+/* A pull keeps up to this much of its output in memory while the snapshot
  * is pinned, so the pin ends when the pages are read, not when the network
  * has carried them: a small store's backup then holds back checkpoints for
- * as long as a local read does. Bigger databases stream as before. */
+ * as long as a local read does. Bigger databases stream: the read waits
+ * for the network beyond it. */
 #define HOLD_BYTES (32u << 20)
 
-static void out_all(const void *p, size_t n)
-{
-	const char *c = p;
-	while (n) {
-		ssize_t k = write(A.out, c, n);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			_exit(0);  /* EPIPE: the client is gone */
-		c += k, n -= (size_t)k;
-	}
-}
-
+/* Hand the frames built so far to the writer thread and wait until they
+ * are out. */
 static void flush(void)
 {
-	out_all(A.tx.p, A.tx.len);
-	buf_reset(&A.tx);
+	outq_put(A.q, &A.tx);
+	outq_drain(A.q);
+}
+
+/* During a pull: hand them over and go on (the queue bounds what waits). */
+static void queue_tx(void)
+{
+	outq_put(A.q, &A.tx);
 }
 
 static void send_simple(int type, uint32_t id, unsigned code, const char *text)
@@ -359,9 +355,8 @@ typedef struct bsink {
 	uint32_t n;         /* pages in the open payload; 0: none is open */
 	bfile *file;        /* a backup kept on the host, or NULL (a pull) */
 	lc_err *e;
-	ZSTD_CCtx *z;       /* owned: the client asked for ZPAGES, or NULL */
+	int z;              /* the client asked for ZPAGES */
 	buf raw;            /* owned: with z, the PAGES payload being gathered */
-	int zbad;           /* zstd failed: the backup stops */
 } bsink;
 
 static void put_be32(uint8_t *p, uint32_t v)
@@ -369,39 +364,21 @@ static void put_be32(uint8_t *p, uint32_t v)
 	p[0] = (uint8_t)(v >> 24), p[1] = (uint8_t)(v >> 16), p[2] = (uint8_t)(v >> 8), p[3] = (uint8_t)v;
 }
 
-/* The gathered payload as the next piece of the backup's zstd stream,
- * flushed so the client can decode it on arrival. */
-static void zpages(bsink *b)
-{
-	size_t bound = ZSTD_compressBound(b->raw.len), left;
-	put_be32((uint8_t *)b->raw.p, b->n);
-	size_t at = proto_begin(&A.tx, P_ZPAGES, b->id);
-	proto_u32(&A.tx, (uint32_t)b->raw.len);
-	ZSTD_outBuffer out = { buf_reserve(&A.tx, bound), bound, 0 };
-	ZSTD_inBuffer in = { b->raw.p, b->raw.len, 0 };
-	do
-		left = ZSTD_compressStream2(b->z, &out, &in, ZSTD_e_flush);
-	while (!ZSTD_isError(left) && left && out.pos < out.size);
-	buf_grew(&A.tx, out.pos);
-	proto_end(&A.tx, at);
-	buf_reset(&b->raw);
-	b->zbad |= ZSTD_isError(left) || left;
-}
-
 /* End the PAGES (or ZPAGES) frame being filled, if any. */
 static void close_pages(bsink *b)
 {
 	if (!b->n)
 		return;
-	if (b->z) {
-		zpages(b);
+	if (b->z) {  /* compressed by the writer thread, after the frames before it */
+		put_be32((uint8_t *)b->raw.p, b->n);
+		queue_tx();
+		outq_zpages(A.q, b->id, &b->raw);
 	} else {
 		put_be32((uint8_t *)A.tx.p + b->at + PROTO_HEADER, b->n);
 		proto_end(&A.tx, b->at);
+		queue_tx();
 	}
 	b->n = 0;
-	if (!A.hold || A.tx.len >= HOLD_BYTES)
-		flush();
 }
 
 static int b_begin(void *ctx, uint32_t page_size, uint32_t pages)
@@ -414,7 +391,7 @@ static int b_begin(void *ctx, uint32_t page_size, uint32_t pages)
 	proto_u32(&A.tx, page_size);
 	proto_u32(&A.tx, pages);
 	proto_end(&A.tx, at);
-	flush();
+	queue_tx();
 	return 0;
 }
 
@@ -432,10 +409,8 @@ static int b_page(void *ctx, uint32_t pgno, const uint8_t *data)
 	proto_u32(to, pgno);
 	buf_add(to, data, b->page_size);
 	b->n++;
-	if (to->len >= 4 * PROTO_BATCH)
-		close_pages(b);
-	if (b->zbad)
-		return lc_err_set(b->e, LC_ECONNECT, "the helper could not compress the pages (zstd)");
+	if (b->z ? to->len + 4 + b->page_size > PROTO_PAGES_MAX : to->len >= 4 * PROTO_BATCH)
+		close_pages(b);  /* a ZPAGES payload as big as allowed: zstd works best on long input */
 	return 0;
 }
 
@@ -450,8 +425,7 @@ static void b_progress(void *ctx, uint32_t done, uint32_t total)
 	proto_u32(&A.tx, done);
 	proto_u32(&A.tx, total);
 	proto_end(&A.tx, at);
-	if (!A.hold || A.tx.len >= HOLD_BYTES)
-		flush();
+	queue_tx();
 }
 
 static void send_bdone(uint32_t id, const snap_result *s, const char *sha)
@@ -489,18 +463,6 @@ static int keep_try(uint32_t id, const char *schema, double rate, const char *de
 	return rc;
 }
 
-/* A zstd stream for the pages of one pull (level 1: about 300 MB/s of
- * pages on one core, a third of the bytes on the wire); NULL on failure. */
-static ZSTD_CCtx *zstart(void)
-{
-	ZSTD_CCtx *z = ZSTD_createCCtx();
-	if (z && ZSTD_isError(ZSTD_CCtx_setParameter(z, ZSTD_c_compressionLevel, 1)))
-		ZSTD_freeCCtx(z), z = NULL;
-	if (z && ZSTD_isError(ZSTD_CCtx_setParameter(z, ZSTD_c_windowLog, PROTO_ZWINDOW_LOG - 2)))
-		ZSTD_freeCCtx(z), z = NULL;
-	return z;
-}
-
 static int run_backup(uint32_t id, const char *schema, const char *known, size_t nk, uint32_t kps, double rate,
 		      const char *dest, int full, unsigned flags, lc_err *e)
 {
@@ -514,16 +476,13 @@ static int run_backup(uint32_t id, const char *schema, const char *known, size_t
 			rc = keep_try(id, schema, rate, dest, full, &s, sha, &from_side, e);
 		while (rc == -2 && from_side && tries++ == 0);
 	} else {
-		A.hold = rate <= 0;  /* --max-rate paces the read itself */
-		b.z = flags & BACKUP_ZSTD ? zstart() : NULL;  /* none: plain PAGES, which the client also reads */
+		b.z = (flags & BACKUP_ZSTD) != 0;  /* else plain PAGES, which the client also reads */
 		rc = snapshot_run(A.en, schema, (const uint8_t *)known, (uint32_t)(nk / SNAP_HASH), kps, rate, &bsink_ops, &b,
 				  &s, e);
 		close_pages(&b);
-		if (rc == 0 && b.zbad)
-			rc = lc_err_set(e, LC_ECONNECT, "the helper could not compress the pages (zstd)");
-		A.hold = 0;
 		flush();  /* the pin is over: now let the network take its time */
-		ZSTD_freeCCtx(b.z);
+		if (outq_zfailed(A.q) && rc == 0)
+			rc = lc_err_set(e, LC_ECONNECT, "the helper could not compress the pages (zstd)");
 		buf_free(&b.raw);
 	}
 	A.running = 0;
@@ -639,7 +598,9 @@ int main(int argc, char **argv)
 	signal(SIGINT, SIG_IGN);  /* litecon sends CANCEL; a terminal's ^C is not ours */
 	private_stdout();
 	be_gentle();
-	out_all(PROTO_MAGIC, sizeof PROTO_MAGIC - 1);
+	A.q = outq_start(A.out, HOLD_BYTES);
+	buf_add(&A.tx, PROTO_MAGIC, sizeof PROTO_MAGIC - 1);
+	flush();
 	serve();
 	return 0;
 }
