@@ -24,11 +24,7 @@ bench=${BENCH_DIR:-$build/bench}
 rounds=${BENCH_ROUNDS:-5}
 link=${BENCH_LINK_KBPS:-25000}
 . tests/lib.sh
-# This VM's root ~/.bashrc runs `pyenv init` (0.65 s, ~100 processes) for every
-# command sshd starts; a store host's login shell does not. SHLVL=1 makes bash
-# skip ~/.bashrc under sshd, for every contender alike (docs/performance.md).
-SSHD_EXTRA=${BENCH_SSHD_EXTRA-"SetEnv SHLVL=1"}
-. tests/ssh/fixture.sh
+. bench/sshd.inc
 export LITECON_AGENT=$build/litecon-agent
 mkdir -p "$bench"
 store=$bench/orders-1000000

@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 LITECON=$build/litecon
 bench=${BENCH_DIR:-$build/bench}
 . tests/lib.sh
-. tests/ssh/fixture.sh
+. bench/sshd.inc
 export LITECON_AGENT=$build/litecon-agent
 mkdir -p "$bench"
 cc -O2 -std=c11 -o "$bench/peakrss" bench/peakrss.c || exit 1

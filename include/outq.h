@@ -24,6 +24,9 @@ void outq_put(outq *q, buf *b);
 /* Queue raw, a PAGES payload (u32 count, then u32 pgno + page each), to go
  * out as a ZPAGES frame for request id; takes raw's memory like outq_put. */
 void outq_zpages(outq *q, uint32_t id, buf *raw);
+/* Write n bytes now, on the caller's thread, after everything queued:
+ * no hand-over for a plain request's answer. */
+void outq_write(outq *q, const void *p, size_t n);
 /* Wait until everything queued has been written. */
 void outq_drain(outq *q);
 /* After outq_drain: 1 if a payload could not be compressed since the last

@@ -52,12 +52,12 @@ static struct agent {
  * for the network beyond it. */
 #define HOLD_BYTES (32u << 20)
 
-/* Hand the frames built so far to the writer thread and wait until they
- * are out. */
+/* Send the frames built so far, after whatever the writer thread still
+ * has, and wait until they are out. */
 static void flush(void)
 {
-	outq_put(A.q, &A.tx);
-	outq_drain(A.q);
+	outq_write(A.q, A.tx.p, A.tx.len);
+	buf_reset(&A.tx);
 }
 
 /* During a pull: hand them over and go on (the queue bounds what waits). */

@@ -156,6 +156,12 @@ void outq_drain(outq *q)
 	pthread_mutex_unlock(&q->mu);
 }
 
+void outq_write(outq *q, const void *p, size_t n)
+{
+	outq_drain(q);  /* only the caller queues: the queue stays empty while it writes */
+	write_all(q->fd, p, n);
+}
+
 int outq_zfailed(outq *q)
 {
 	pthread_mutex_lock(&q->mu);
