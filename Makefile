@@ -65,7 +65,7 @@ $(BUILD)/litecon-agent: $(AGENT_SRC) $(CORE_SRC) | deps-build
 $(BUILD)/litecon-load: $(call obj,$(LOAD_SRC))
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
 
-$(BUILD)/unit: $(call obj,$(UNIT_SRC)) $(filter-out $(BUILD)/obj/src/main.o,$(CLIENT_OBJ)) $(CORE_OBJ)
+$(BUILD)/unit: $(call obj,$(UNIT_SRC) src/agent/outq.c) $(filter-out $(BUILD)/obj/src/main.o,$(CLIENT_OBJ)) $(CORE_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(RL_LIBS) $(CURSES_LIBS) -lpthread -lm
 
 # System packages (apt-get when root, sudo otherwise; a clear list elsewhere).

@@ -55,8 +55,9 @@ enum proto_type {
 	P_PROGRESS = 27, /* u32 done, u32 total */
 	P_BDONE = 28,    /* u32 page_size, u32 pages, u32 sent, 32 bytes digest, f64 taken_at,
 	                    u64 pinned_ms, str sha256 of the file kept on the host ("" for a pull) */
-	P_ZPAGES = 29,   /* u32 raw_len, zstd bytes: the next piece of one zstd stream per backup,
-	                    flushed, decompressing to exactly raw_len bytes of a PAGES payload */
+	P_ZPAGES = 29,   /* u32 raw_len, zstd bytes: the next piece of one zstd stream per backup
+	                    (the agent sends one whole zstd frame per piece), decompressing to
+	                    exactly raw_len bytes of a PAGES payload */
 };
 
 #define BACKUP_ZSTD 1  /* BACKUP flags: compress the pages (zstd level 1) */

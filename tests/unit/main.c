@@ -11,7 +11,7 @@ static const struct {
 } suites[] = {
 	{ "textesc", test_textesc }, { "target", test_target }, { "store", test_store },
 	{ "dot", test_dot },         { "guard", test_guard },   { "render", test_render },
-	{ "proto", test_proto },
+	{ "proto", test_proto },     { "outq", test_outq },
 };
 
 int main(int argc, char **argv)

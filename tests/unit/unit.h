@@ -40,5 +40,6 @@ void test_dot(void);
 void test_guard(void);
 void test_render(void);
 void test_proto(void);
+void test_outq(void);
 
 #endif
