@@ -27,7 +27,7 @@ endif
 
 CORE_SRC  := src/util.c src/core/engine.c src/core/guard.c src/core/store.c src/core/sqlval.c \
              src/core/inspect.c src/core/probe.c src/core/probe_queue.c src/core/openers.c \
-             src/core/proto.c src/core/sha256.c src/core/snapshot.c src/core/bfile.c
+             src/core/proto.c src/core/sha256.c src/core/snapshot.c src/core/bfile.c src/core/keepfd.c
 CLIENT_SRC := src/main.c src/cli.c src/conn/conn.c src/conn/local.c src/conn/target.c \
               src/conn/agent.c src/conn/stream_fd.c src/conn/config.c \
               src/ui/render.c src/ui/grid.c src/ui/textesc.c src/ui/session.c src/ui/dot.c \

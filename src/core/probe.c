@@ -6,6 +6,7 @@
  */
 #define _GNU_SOURCE
 #include "probe.h"
+#include "keepfd.h"
 #include "sqlval.h"
 #include "util.h"
 
@@ -123,7 +124,7 @@ int probe_shm(const char *db_path, unsigned *mx_frame, unsigned *backfilled)
 {
 	char *path = xasprintf("%s-shm", db_path);
 	unsigned char h[136];
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW), rc = -1;
+	int fd = keepfd(path, O_NOFOLLOW), rc = -1;  /* closing it would drop SQLite's locks on it */
 	free(path);
 	if (fd < 0)
 		return -1;
@@ -140,7 +141,6 @@ int probe_shm(const char *db_path, unsigned *mx_frame, unsigned *backfilled)
 		rc = 0;
 		break;
 	}
-	close(fd);
 	return rc;
 }
 

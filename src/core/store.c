@@ -4,6 +4,7 @@
  */
 #define _GNU_SOURCE
 #include "store.h"
+#include "keepfd.h"
 #include "util.h"
 
 #include <dirent.h>
@@ -27,12 +28,11 @@ static int check_file(const char *path, lc_err *e)
 				  path, strerror(errno));
 	if (!S_ISREG(st.st_mode))
 		return lc_err_set(e, LC_ECONNECT, "%s is not a regular file or a store directory", path);
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	int fd = keepfd(path, O_NOCTTY);  /* not closed: another connection of ours may hold locks on it */
 	if (fd < 0)
 		return lc_err_set(e, LC_ECONNECT, "cannot read %s: %s; run litecon as a user who may read it",
 				  path, strerror(errno));
-	ssize_t got = read(fd, head, sizeof head);
-	close(fd);
+	ssize_t got = pread(fd, head, sizeof head, 0);
 	if (got == 0)
 		return lc_err_set(e, LC_ECONNECT, "%s is empty, not an SQLite database", path);
 	if (got != (ssize_t)sizeof head || memcmp(head, magic, sizeof magic) != 0)

@@ -12,6 +12,7 @@ static const struct {
 	{ "textesc", test_textesc }, { "target", test_target }, { "store", test_store },
 	{ "dot", test_dot },         { "guard", test_guard },   { "render", test_render },
 	{ "proto", test_proto },     { "outq", test_outq },
+	{ "keepfd", test_keepfd },
 };
 
 int main(int argc, char **argv)

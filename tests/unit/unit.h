@@ -41,5 +41,6 @@ void test_guard(void);
 void test_render(void);
 void test_proto(void);
 void test_outq(void);
+void test_keepfd(void);
 
 #endif
