@@ -21,6 +21,11 @@ typedef struct backup_opts {
 	void *ctx;
 } backup_opts;
 
+/* The options of --verify (quick, full), --compress (auto, always, never;
+ * NULL = the defaults) and --max-rate into *bo (its other fields kept).
+ * -1 with e (LC_EUSAGE) for a value it does not know. */
+int backup_opts_from(const char *verify, const char *compress, double max_rate, backup_opts *bo, lc_err *e);
+
 /* Back up the target behind c to dest: a local path (a file for one
  * database; for a store, a directory with one file per database and
  * manifest.json), or host:/path for a backup kept on the target's host.

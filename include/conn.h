@@ -11,6 +11,8 @@
 #include "pages.h"
 #include "lc.h"
 
+#include <stdatomic.h>
+
 typedef struct conn conn;
 
 struct ssh_args;
@@ -71,6 +73,9 @@ void conn_interrupt(void);
 /* Forget an interrupt once it has been reported. */
 void conn_interrupt_reset(void);
 int conn_interrupted(void);
+/* The calling thread's own interrupt flag (engine_cancel_scope): setting
+ * *flag stops only what this thread runs. NULL: none. */
+void conn_interrupt_scope(atomic_int *flag);
 
 /* Implementation constructors (conn_open picks one). */
 int conn_local_open(const char *path, const conn_opts *o, conn **out, lc_err *e);

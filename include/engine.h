@@ -10,6 +10,8 @@
 
 #include "lc.h"
 
+#include <stdatomic.h>
+
 typedef struct engine engine;
 
 typedef struct engine_opts {
@@ -69,6 +71,11 @@ const engine_db *engine_db_at(const engine *en, int i);
 void engine_cancel(void);
 void engine_cancel_reset(void);
 int engine_cancel_pending(void);
+/* Give the calling thread a cancel flag of its own (NULL: none): the
+ * thread's statements then also stop when *flag is set, by any thread,
+ * and engine_cancel_reset() on it clears *flag only. The TUI's workers
+ * each have one, so cancelling one's job leaves the other's running. */
+void engine_cancel_scope(atomic_int *flag);
 
 /* Is sql one or more complete statements (sqlite3_complete)? */
 int engine_complete(const char *sql);

@@ -1,7 +1,10 @@
 /*
- * tui_work.h: the TUI's connection worker. One thread owns the conn and
+ * tui_work.h: the TUI's connection workers. One thread owns a conn and
  * runs jobs (a refresh: ping + inspection; a query into a result table;
- * a backup) one at a time, in the order given; the event loop hands jobs
+ * a backup) one at a time, in the order given; the TUI runs two, so a
+ * backup (on a connection of its own, twork_start_lazy) does not hold up
+ * the refreshes. Each has its own interrupt flag: cancelling one's job
+ * leaves the other's running; the event loop hands jobs
  * over and takes finished ones back, woken by a pipe it polls with the
  * terminal, so a key is answered while the network is slow. A job that
  * loses the connection marks it down; the worker then reopens it with
@@ -11,6 +14,7 @@
 #define TUI_WORK_H
 
 #include <stddef.h>
+#include "backup.h"
 #include "conn.h"
 #include "inspect.h"
 
@@ -65,7 +69,7 @@ typedef struct tstate {
 	char why[256];          /* the last connection error */
 	/* backup progress (JOB_BACKUP) */
 	long long b_done, b_total;
-	long long b_t0;         /* now_ms() when the backup started */
+	long long b_t0;         /* now_ms() when the database being copied started */
 	char b_schema[64];      /* the database being copied */
 	char b_line[400];       /* backup's last summary line */
 	int b_count;            /* databases backed up and verified so far */
@@ -76,15 +80,22 @@ typedef struct twork twork;
 /* Start the worker on c (owned from now on; the worker frees it). o and
  * target are copied; they are used to reconnect. */
 twork *twork_start(conn *c, const char *target, const conn_opts *o);
+/* A worker with no connection until a job comes: it opens one for each job
+ * and closes it after (a failed open fails the job; no reconnect loop).
+ * The TUI runs backups on one, so the dashboard's worker keeps
+ * refreshing meanwhile. twork_peer is "" and twork_ndb 0. */
+twork *twork_start_lazy(const char *target, const conn_opts *o);
+/* JOB_BACKUP's options (verification, rate, compression; copied). */
+void twork_backup_opts(twork *w, const backup_opts *bo);
 /* Stop: cancel what runs, join the thread, free everything queued. */
 void twork_stop(twork *w);
 /* The descriptor to poll for readability: a finished job or a change. */
 int twork_fd(const twork *w);
-/* Queue j (owned from now on); returns its id. */
+/* Queue j (owned from now on); returns its id, unique across workers. */
 int twork_submit(twork *w, tjob *j);
 /* A finished job (owned by the caller), or NULL; drains the wake pipe. */
 tjob *twork_take(twork *w);
-/* Cancel job id if it runs (conn_interrupt), or drop it if it waits (it
+/* Cancel job id if it runs (the worker's interrupt flag), or drop it if it waits (it
  * comes back failed with "cancelled"). */
 void twork_cancel(twork *w, int id);
 void twork_state(twork *w, tstate *out);

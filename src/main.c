@@ -103,6 +103,9 @@ static int cmd_query(const cli *o)
 		return usage("no TARGET given");
 	if (o->nsql && o->file)
 		return usage("give SQL arguments or -f FILE, not both");
+	backup_opts bo = { 0 };  /* the dashboard's backups take --verify, --compress, --max-rate */
+	if (backup_opts_from(o->verify, o->compress, o->max_rate, &bo, &e) < 0)
+		return usage(e.msg);
 	conn_opts co = { o->timeout_ms >= 0 ? o->timeout_ms : DEFAULT_TIMEOUT_MS, o->agent, &o->ssh, o->sudo };
 	if (conn_open(o->target, &co, &c, &e) < 0)
 		return fail(e.code, e.msg);
@@ -155,36 +158,23 @@ static int cmd_shell(const cli *o)
 	return with_conn(o, shell_main);
 }
 
-/* --compress WHEN: Z_AUTO, Z_ALWAYS, Z_NEVER (pages.h, in this order); -1 if unknown. */
-static int compress_mode(const char *when)
-{
-	static const char *const names[] = { "auto", "always", "never" };
-	for (int i = 0; when && i < 3; i++)
-		if (!strcmp(when, names[i]))
-			return i;
-	return when ? -1 : Z_AUTO;
-}
-
 static int backup_main(const cli *o, conn *c)
 {
-	backup_opts bo = { .quiet = o->quiet, .max_rate = o->max_rate };
+	backup_opts bo = { .quiet = o->quiet };
 	lc_err e = { 0 };
-	bo.verify_full = o->verify && !strcmp(o->verify, "full");
-	bo.compress = compress_mode(o->compress);
-	if (backup_run(c, o->sql[0], &bo, &e) < 0)
+	if (backup_opts_from(o->verify, o->compress, o->max_rate, &bo, &e) < 0 || backup_run(c, o->sql[0], &bo, &e) < 0)
 		return fail(e.code, e.msg);
 	return 0;
 }
 
 static int cmd_backup(const cli *o)
 {
+	lc_err e = { 0 };
+	backup_opts bo = { 0 };
 	if (o->nsql != 1)
 		return usage("backup takes a TARGET and a DEST");
-	if (o->verify && strcmp(o->verify, "quick") && strcmp(o->verify, "full"))
-		return usage("--verify takes quick or full");  /* flags first: nothing is opened for a bad one */
-	if (compress_mode(o->compress) < 0)
-		return usage("--compress takes auto, always or never");
-	lc_err e = { 0 };
+	if (backup_opts_from(o->verify, o->compress, o->max_rate, &bo, &e) < 0)
+		return usage(e.msg);  /* flags first: nothing is opened for a bad one */
 	conn *c;
 	conn_opts co = { o->timeout_ms >= 0 ? o->timeout_ms : DEFAULT_TIMEOUT_MS, o->agent, &o->ssh, o->sudo };
 	if (!o->target)

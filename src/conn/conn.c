@@ -168,3 +168,8 @@ int conn_interrupted(void)
 {
 	return engine_cancel_pending();
 }
+
+void conn_interrupt_scope(atomic_int *flag)
+{
+	engine_cancel_scope(flag);
+}

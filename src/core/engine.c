@@ -17,6 +17,7 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,7 +37,8 @@ struct engine {
 	long long mmap;           /* the mmap_size in force (engine_set_mmap) */
 };
 
-static volatile sig_atomic_t cancel_requested;
+static volatile sig_atomic_t cancel_requested;  /* process-wide: a SIGINT handler sets it */
+static _Thread_local atomic_int *cancel_scope;   /* this thread's own flag, or NULL */
 
 void engine_cancel(void)
 {
@@ -59,7 +61,7 @@ static int on_progress(void *ctx)
 	engine *en = ctx;
 	if (en->hook)
 		en->hook(en->hook_ctx);
-	if (cancel_requested)
+	if (engine_cancel_pending())
 		return 1;
 	if (en->deadline && now_ms() > en->deadline) {
 		en->timed_out = 1;
@@ -274,14 +276,22 @@ const engine_db *engine_db_at(const engine *en, int i)
 	return i >= 0 && i < en->nfiles ? &en->dbs[i] : NULL;
 }
 
+void engine_cancel_scope(atomic_int *flag)
+{
+	cancel_scope = flag;
+}
+
 void engine_cancel_reset(void)
 {
-	cancel_requested = 0;
+	if (cancel_scope)
+		atomic_store(cancel_scope, 0);
+	else
+		cancel_requested = 0;
 }
 
 int engine_cancel_pending(void)
 {
-	return cancel_requested != 0;
+	return cancel_requested != 0 || (cancel_scope && atomic_load(cancel_scope));
 }
 
 /* The statement text from sql up to end, trimmed and cut to fit a message. */
@@ -307,7 +317,7 @@ static int refuse(lc_err *e, const char *why)
 static int stmt_error(engine *en, const char *sql, const char *end, lc_err *e)
 {
 	char text[200];
-	if (cancel_requested)
+	if (engine_cancel_pending())
 		return lc_err_set(e, LC_ECANCEL, "cancelled");
 	if (en->g.reason[0])
 		return refuse(e, en->g.reason);
@@ -408,7 +418,7 @@ int engine_exec(engine *en, const char *sql, const lc_sink *sink, void *ctx, lc_
 		en->g.pragma_ok = 0;
 		en->timed_out = 0;
 		en->deadline = en->timeout_ms > 0 ? now_ms() + en->timeout_ms : 0;
-		if (cancel_requested)
+		if (engine_cancel_pending())
 			return lc_err_set(e, LC_ECANCEL, "cancelled");
 		if (sqlite3_prepare_v2(en->db, tail, -1, &st, &next) != SQLITE_OK) {
 			char why[GUARD_REASON];

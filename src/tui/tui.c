@@ -42,7 +42,8 @@ typedef struct alert {
 
 struct app {
 	const cli *o;
-	twork *w;
+	twork *w;                  /* the dashboard's connection: refreshes, queries */
+	twork *bw;                 /* backups, on a connection of their own while one runs */
 	theme th;
 	int colour;
 	view *stack[MAXVIEWS];
@@ -200,14 +201,14 @@ void tui_backup(app *a, const char *dest)
 	tjob *j = xcalloc(1, sizeof *j);
 	j->kind = JOB_BACKUP;
 	j->dest = xstrdup(dest);
-	a->backup_job = twork_submit(a->w, j);
+	a->backup_job = twork_submit(a->bw, j);
 	snprintf(a->backup_dest, sizeof a->backup_dest, "%s", dest);
 }
 
 static void backup_done(app *a, tjob *j)
 {
 	tstate ts;
-	twork_state(a->w, &ts);
+	twork_state(a->bw, &ts);
 	a->backup_job = 0;
 	if (j->rc < 0)
 		app_msg(a, TH_error, "backup to %s failed: %s", a->backup_dest, j->err.msg);
@@ -222,10 +223,12 @@ static void backup_done(app *a, tjob *j)
 }
 
 /* The bottom line while a backup runs: a bar, pages, MB/s and ETA. */
-static int draw_backup(app *a, const tstate *ts, int y)
+static int draw_backup(app *a, int y)
 {
 	if (!a->backup_job)
 		return 0;
+	tstate bs, *ts = &bs;
+	twork_state(a->bw, &bs);
 	double s = (double)(now_ms() - ts->b_t0) / 1000.0, frac = ts->b_total ? (double)ts->b_done / ts->b_total : 0;
 	double rate = s > 0 ? (double)ts->b_done / s : 0, eta = rate > 0 ? (ts->b_total - ts->b_done) / rate : 0;
 	int width = 30, fill = (int)(frac * width);
@@ -234,7 +237,7 @@ static int draw_backup(app *a, const tstate *ts, int y)
 	memset(bar + fill, ' ', (size_t)(width - fill));
 	bar[width] = 0;
 	draw_fmt(y, 0, COLS, TH_info, " backup %s %s [%s] %lld/%lld pages  %3.0f%%  ETA %d:%02d  -> %s",
-		 ts->b_schema[0] ? ts->b_schema : "...", ts->busy_kind == JOB_BACKUP ? "" : "(waiting)", bar, ts->b_done,
+		 ts->b_schema[0] ? ts->b_schema : "...", ts->state == TC_UP ? "" : "(connecting)", bar, ts->b_done,
 		 ts->b_total, frac * 100, (int)eta / 60, (int)eta % 60, a->backup_dest);
 	return 1;
 }
@@ -494,7 +497,7 @@ static void draw_alerts(app *a, const tstate *ts)
 	draw_fmt(1, 0, COLS, al->error ? TH_crit : TH_warn, " %s %s%s ", al->error ? "ERROR" : "WARNING", al->text, more);
 }
 
-static void draw_bottom(app *a, const tstate *ts)
+static void draw_bottom(app *a)
 {
 	int y = LINES - 1;
 	draw_fill(y, 0, COLS, TH_normal);
@@ -503,7 +506,7 @@ static void draw_bottom(app *a, const tstate *ts)
 		return;
 	}
 	view *v = app_top(a);
-	if (draw_backup(a, ts, y))
+	if (draw_backup(a, y))
 		return;
 	if (v->job && v->job_cancellable) {
 		static const char spin[] = "|/-\\";
@@ -540,7 +543,7 @@ static void draw_all(app *a)
 	draw_alerts(a, &ts);
 	view *v = app_top(a);
 	v->cls->draw(a, v, 2, 0, LINES - 3, COLS);
-	draw_bottom(a, &ts);
+	draw_bottom(a);
 	refresh();
 }
 
@@ -634,8 +637,8 @@ static int timeout_ms(app *a)
 {
 	long long now = now_ms(), t = 1000 - now % 1000;  /* the clock */
 	view *v = app_top(a);
-	if (v->job || a->refresh_job || a->pr.open)
-		t = t < 150 ? t : 150;  /* spinner, age */
+	if (v->job || a->refresh_job || a->pr.open || a->backup_job)
+		t = t < 150 ? t : 150;  /* spinner, age, the backup's bar */
 	if (!a->refresh_job && a->next_refresh - now < t)
 		t = a->next_refresh - now;
 	return t < 0 ? 0 : (int)t;
@@ -655,7 +658,7 @@ static void keylog(FILE *f, const struct timespec *t0, int keys)
 
 static void loop(app *a)
 {
-	struct pollfd p[2] = { { 0, POLLIN, 0 }, { twork_fd(a->w), POLLIN, 0 } };
+	struct pollfd p[3] = { { 0, POLLIN, 0 }, { twork_fd(a->w), POLLIN, 0 }, { twork_fd(a->bw), POLLIN, 0 } };
 	const char *kl = getenv("LITECON_KEYLOG");
 	FILE *log = kl && *kl ? fopen(kl, "a") : NULL;
 	struct timespec woke = { 0, 0 };
@@ -665,13 +668,15 @@ static void loop(app *a)
 			refresh_start(a);
 		draw_all(a);
 		keylog(log, &woke, keys);
-		int rc = poll(p, 2, timeout_ms(a));
+		int rc = poll(p, 3, timeout_ms(a));
 		if (rc < 0 && errno != EINTR)
 			break;
 		clock_gettime(CLOCK_MONOTONIC, &woke);
 		keys = read_keys(a);  /* also KEY_RESIZE after SIGWINCH */
 		tjob *j;
 		while ((j = twork_take(a->w)))
+			dispatch(a, j);
+		while ((j = twork_take(a->bw)))
 			dispatch(a, j);
 	}
 	if (log)
@@ -727,15 +732,22 @@ int tui_main(const cli *o, conn *c, const conn_opts *co)
 	from_config(a, &cfg_theme);
 	pick_theme(a, cfg_theme);
 	a->w = twork_start(c, o->target, co);
-	if (!a->w) {
-		fprintf(stderr, "litecon: cannot start the connection worker\n");
+	a->bw = a->w ? twork_start_lazy(o->target, co) : NULL;
+	if (!a->bw) {
+		fprintf(stderr, "litecon: cannot start the connection workers\n");
+		twork_stop(a->w);
 		free(a);
 		return LC_ECONNECT;
 	}
+	backup_opts bo = { 0 };
+	lc_err e = { 0 };
+	backup_opts_from(o->verify, o->compress, o->max_rate, &bo, &e);  /* checked before the connection */
+	twork_backup_opts(a->bw, &bo);
 	signal(SIGINT, SIG_IGN);  /* Ctrl-C is a key here */
 	if (draw_begin(&a->th, a->colour) < 0) {
 		fprintf(stderr, "litecon: this terminal cannot show the dashboard (TERM=%s); use `litecon shell` or give SQL\n",
 			getenv("TERM") ? getenv("TERM") : "");
+		twork_stop(a->bw);
 		twork_stop(a->w);
 		free(a);
 		return LC_EUSAGE;
@@ -745,6 +757,7 @@ int tui_main(const cli *o, conn *c, const conn_opts *co)
 	draw_end();
 	while (a->nv)
 		view_free(a->stack[--a->nv]);
+	twork_stop(a->bw);  /* a backup still running stops: its .partial goes */
 	twork_stop(a->w);
 	inspect_free(a->rep);
 	tcat_clear(&a->cat);

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,9 +27,11 @@ struct twork {
 	conn *c;                /* owned; only the worker thread touches it */
 	char *target;           /* owned: to reconnect */
 	conn_opts o;
+	backup_opts bo;         /* JOB_BACKUP's verification, rate and compression */
+	int lazy;               /* connect for each job, close after it; no reconnect loop */
+	atomic_int cancel;      /* the worker thread's own interrupt (conn_interrupt_scope) */
 	tjob *todo, *done;      /* owned lists (FIFO) */
 	int running_id;         /* the job in hand, 0 = none */
-	int next_id;
 	int quit;
 	int started;            /* the thread runs */
 	tstate st;
@@ -190,6 +193,8 @@ static void b_progress(void *ctx, const char *schema, unsigned done, unsigned to
 {
 	twork *w = ctx;
 	pthread_mutex_lock(&w->mu);
+	if (strcmp(w->st.b_schema, schema) != 0)
+		w->st.b_t0 = now_ms();  /* rate and ETA are per database, like the counts */
 	w->st.b_done = done;
 	w->st.b_total = total;
 	snprintf(w->st.b_schema, sizeof w->st.b_schema, "%s", schema);
@@ -210,7 +215,8 @@ static void b_say(void *ctx, const char *line)
  * come back here instead of going to the terminal. */
 static int run_backup(twork *w, tjob *j)
 {
-	backup_opts bo = { .quiet = 1, .progress = b_progress, .say = b_say, .ctx = w };
+	backup_opts bo = w->bo;
+	bo.quiet = 1, bo.progress = b_progress, bo.say = b_say, bo.ctx = w;
 	pthread_mutex_lock(&w->mu);
 	w->st.b_done = w->st.b_total = 0;
 	w->st.b_t0 = now_ms();
@@ -291,22 +297,51 @@ static void reconnect(twork *w)
 	}
 }
 
+/* A lazy worker's connection for the job in hand, opened now (closed after
+ * the job). Unlocked; on failure the job fails with the reason. */
+static int lazy_open(twork *w, tjob *j)
+{
+	conn *c = NULL;
+	if (conn_open(w->target, &w->o, &c, &j->err) < 0) {
+		j->rc = -1;
+		return -1;
+	}
+	pthread_mutex_lock(&w->mu);
+	w->c = c;
+	w->st.state = TC_UP;
+	pthread_mutex_unlock(&w->mu);
+	return 0;
+}
+
 static void run_one(twork *w, tjob *j)
 {
 	long long t0 = now_ms();
-	conn_interrupt_reset();
 	j->rc = runners[j->kind](w, j);
 	j->ms = now_ms() - t0;
 	if (j->rc < 0 && !j->err.msg[0])
 		lc_err_set(&j->err, LC_ESQL, "the request failed");
 }
 
+/* After a job: a lost connection goes (the loop reconnects), and a lazy
+ * worker's goes anyway. Locked. */
+static void after_job(twork *w, const tjob *j)
+{
+	if (!lost(j) && !w->lazy)
+		return;
+	conn_free(w->c);
+	w->c = NULL;
+	w->st.state = lost(j) ? TC_DOWN : TC_CLOSED;
+	if (lost(j))
+		snprintf(w->st.why, sizeof w->st.why, "%.250s", j->err.msg);
+}
+
 static void *worker(void *arg)
 {
 	twork *w = arg;
+	conn_interrupt_scope(&w->cancel);  /* twork_cancel stops this thread's job only */
 	pthread_mutex_lock(&w->mu);
 	while (!w->quit) {
-		if (!w->c) {
+		if (!w->c && !w->lazy) {
 			reconnect(w);
 			continue;
 		}
@@ -321,16 +356,13 @@ static void *worker(void *arg)
 		w->st.busy_kind = j->kind;
 		w->st.busy_since = now_ms();
 		pthread_mutex_unlock(&w->mu);
-		run_one(w, j);
+		conn_interrupt_reset();
+		if (w->c || lazy_open(w, j) == 0)  /* only this thread sets w->c */
+			run_one(w, j);
 		pthread_mutex_lock(&w->mu);
 		w->running_id = 0;
 		w->st.busy = 0;
-		if (lost(j)) {
-			conn_free(w->c);
-			w->c = NULL;
-			w->st.state = TC_DOWN;
-			snprintf(w->st.why, sizeof w->st.why, "%.250s", j->err.msg);
-		}
+		after_job(w, j);
 		pthread_mutex_unlock(&w->mu);
 		post(w, j);
 		pthread_mutex_lock(&w->mu);
@@ -352,7 +384,7 @@ static void copy_dbs(twork *w, conn *c)
 	}
 }
 
-twork *twork_start(conn *c, const char *target, const conn_opts *o)
+static twork *make(const char *target, const conn_opts *o)
 {
 	twork *w = xcalloc(1, sizeof *w);
 	if (pipe2(w->wake, O_CLOEXEC | O_NONBLOCK) < 0) {
@@ -361,19 +393,49 @@ twork *twork_start(conn *c, const char *target, const conn_opts *o)
 	}
 	pthread_mutex_init(&w->mu, NULL);
 	pthread_cond_init(&w->cv, NULL);
-	w->c = c;
 	w->target = xstrdup(target);
 	w->o = *o;
-	w->next_id = 1;
-	w->peer = xstrdup(c->peer ? c->peer : c->ops->kind);
-	copy_dbs(w, c);
+	return w;
+}
+
+static twork *launch(twork *w)
+{
 	if (pthread_create(&w->th, NULL, worker, w) != 0) {
-		w->c = NULL;
+		w->c = NULL;  /* the caller still owns it */
 		twork_stop(w);
 		return NULL;
 	}
 	w->started = 1;
 	return w;
+}
+
+twork *twork_start(conn *c, const char *target, const conn_opts *o)
+{
+	twork *w = make(target, o);
+	if (!w)
+		return NULL;
+	w->c = c;
+	w->peer = xstrdup(c->peer ? c->peer : c->ops->kind);
+	copy_dbs(w, c);
+	return launch(w);
+}
+
+twork *twork_start_lazy(const char *target, const conn_opts *o)
+{
+	twork *w = make(target, o);
+	if (!w)
+		return NULL;
+	w->lazy = 1;
+	w->st.state = TC_CLOSED;
+	w->peer = xstrdup("");
+	return launch(w);
+}
+
+void twork_backup_opts(twork *w, const backup_opts *bo)
+{
+	pthread_mutex_lock(&w->mu);
+	w->bo = *bo;
+	pthread_mutex_unlock(&w->mu);
 }
 
 static void free_list(tjob *j)
@@ -392,13 +454,12 @@ void twork_stop(twork *w)
 	pthread_mutex_lock(&w->mu);
 	w->quit = 1;
 	if (w->running_id)
-		conn_interrupt();
+		atomic_store(&w->cancel, 1);
 	pthread_cond_broadcast(&w->cv);
 	int started = w->started;
 	pthread_mutex_unlock(&w->mu);
 	if (started)
 		pthread_join(w->th, NULL);
-	conn_interrupt_reset();
 	conn_free(w->c);
 	free_list(w->todo);
 	free_list(w->done);
@@ -422,8 +483,9 @@ int twork_fd(const twork *w)
 
 int twork_submit(twork *w, tjob *j)
 {
+	static atomic_int next_id = 1;  /* one sequence for every worker: ids never collide */
 	pthread_mutex_lock(&w->mu);
-	j->id = w->next_id++;
+	j->id = atomic_fetch_add(&next_id, 1);
 	j->next = NULL;
 	tjob **p = &w->todo;
 	while (*p)
@@ -455,7 +517,7 @@ void twork_cancel(twork *w, int id)
 {
 	pthread_mutex_lock(&w->mu);
 	if (w->running_id == id) {
-		conn_interrupt();
+		atomic_store(&w->cancel, 1);
 		pthread_mutex_unlock(&w->mu);
 		return;
 	}

@@ -276,6 +276,23 @@ static int make_dir(const char *dir, lc_err *e)
 	return 0;
 }
 
+int backup_opts_from(const char *verify, const char *compress, double max_rate, backup_opts *bo, lc_err *e)
+{
+	static const char *const zname[] = { [Z_AUTO] = "auto", [Z_ALWAYS] = "always", [Z_NEVER] = "never" };
+	int z = compress ? -1 : Z_AUTO;
+	for (int i = 0; compress && i < (int)(sizeof zname / sizeof *zname); i++)
+		if (!strcmp(compress, zname[i]))
+			z = i;
+	if (verify && strcmp(verify, "quick") && strcmp(verify, "full"))
+		return lc_err_set(e, LC_EUSAGE, "--verify takes quick or full");
+	if (z < 0)
+		return lc_err_set(e, LC_EUSAGE, "--compress takes auto, always or never");
+	bo->verify_full = verify && !strcmp(verify, "full");
+	bo->compress = z;
+	bo->max_rate = max_rate;
+	return 0;
+}
+
 int backup_run(conn *c, const char *dest, const backup_opts *o, lc_err *e)
 {
 	int n = conn_ndb(c), rc = 0, other;

@@ -173,6 +173,34 @@ check ":backup shows a progress bar, then the verified summary" 'backup of 4 dat
 [ -f "$T/tui backup/manifest.json" ] && [ "$(sqlite3 "$T/tui backup/production.sqlite3" 'pragma integrity_check')" = ok ] \
 	&& ok "the TUI's backup is the store with its manifest, and it is sound" || not_ok "tui backup files" "$(ls "$T/tui backup")"
 
+# ---- a backup runs beside the dashboard ----
+# On a connection of its own: the Orders pane keeps moving (the writer adds
+# 200 orders/s) while the bar is up. --max-rate makes the backup last.
+quit_clean "q before the slow backup"
+start --max-rate 6 "$store"
+wait_for '┌─ Orders'
+latest() { grep -Eo '^│ +[0-9]+ (pending|paid|shipped|refunded|cancelled)' "$T/pane" | grep -Eo '[0-9]+' | sort -n | tail -1; }
+cmdline "backup $T/slow backup"
+moved=0 first=
+for _ in $(seq 300); do
+	pane >"$T/pane"
+	grep -q ' backup main ' "$T/pane" || { [ -n "$first" ] && break; sleep 0.1; continue; }
+	now=$(latest); first=${first:-$now}
+	[ -n "$now" ] && [ "$now" != "$first" ] && { moved=1; break; }
+	sleep 0.1
+done
+[ "$moved" = 1 ] && ok "the dashboard keeps refreshing while a backup runs (latest order $first, then $now, under the bar)" \
+	|| not_ok "refresh during a backup" "first=$first" "$(cat "$T/pane")"
+check "the slow backup (--max-rate) ends verified" 'backup of 4 databases to .*slow backup done in [0-9.]+ s, each verified' 90
+cmdline "backup $T/cut backup"
+wait_for ' backup main ' 20
+$TM send-keys q
+wait_for '^\[exit 0\]$' 30 && [ -z "$(find "$T/cut backup" -name '*.partial' 2>/dev/null)" ] \
+	&& ok "q during a backup: the dashboard exits 0, the backup stops, no .partial is left" \
+	|| not_ok "q during a backup" "$(tail -5 "$T/pane")" "$(ls -a "$T/cut backup" 2>&1)"
+start "$store"
+wait_for '┌─ Orders'
+
 # ---- themes ----
 cmdline "theme light"
 check ":theme switches the colours" 'theme light'
