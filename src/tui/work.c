@@ -7,6 +7,7 @@
 #define _GNU_SOURCE
 #include "tui_work.h"
 #include "backup.h"
+#include "sshc.h"
 #include "util.h"
 
 #include <errno.h>
@@ -26,7 +27,8 @@ struct twork {
 	int wake[2];            /* [0] polled by the loop, [1] written here */
 	conn *c;                /* owned; only the worker thread touches it */
 	char *target;           /* owned: to reconnect */
-	conn_opts o;
+	conn_opts o;            /* its ssh points at ssh below */
+	ssh_args ssh;           /* the command line's, plus BatchMode=yes */
 	backup_opts bo;         /* JOB_BACKUP's verification, rate and compression */
 	int lazy;               /* connect for each job, close after it; no reconnect loop */
 	atomic_int cancel;      /* the worker thread's own interrupt (conn_interrupt_scope) */
@@ -395,6 +397,12 @@ static twork *make(const char *target, const conn_opts *o)
 	pthread_cond_init(&w->cv, NULL);
 	w->target = xstrdup(target);
 	w->o = *o;
+	/* The screen is curses': a connection opened here must never prompt on
+	 * the terminal (a key's passphrase, an unknown host). ssh-agent works. */
+	w->ssh = o->ssh ? *o->ssh : (ssh_args){ 0 };
+	if (w->ssh.nopts < SSHC_MAX_LIST)
+		w->ssh.opts[w->ssh.nopts++] = "BatchMode=yes";
+	w->o.ssh = &w->ssh;
 	return w;
 }
 
