@@ -45,12 +45,18 @@ struct conn {
 	char *label;       /* owned: short name for prompts, e.g. "store" */
 	char *target;      /* owned: the target as given */
 	char *peer;        /* owned: what answers (the helper's hello), or NULL */
+	int local;         /* the databases are files on this machine */
 };
 
 /* Open the target string (see target.h). On success *out is owned by the
  * caller (conn_free). On failure -1 with e filled: LC_EUSAGE for a bad
  * target, LC_ECONNECT when it cannot be opened. */
 int conn_open(const char *target, const conn_opts *o, conn **out, lc_err *e);
+
+/* A local file litecon is about to write (a backup, .output): -1 with e
+ * (LC_EUSAGE) when it is one of a local target's databases or their -wal,
+ * -shm or -journal (store_check_output), else 0. */
+int conn_check_output(conn *c, const char *path, lc_err *e);
 
 /* Run sql (one or more statements); see engine_exec for the contract. */
 int conn_exec(conn *c, const char *sql, const lc_sink *sink, void *ctx, lc_err *e);

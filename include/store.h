@@ -28,4 +28,10 @@ void store_files_free(store_file *files, int n);
  * than printable ASCII become '_' (a name is shown as it is). */
 char *store_short_name(const char *file, const char *stem);
 
+/* -1 with e (LC_EUSAGE) when writing path would overwrite one of
+ * dbs[0..n) or its -wal, -shm or -journal (the same inode when both exist,
+ * or the same name in the same directory), else 0. Every file litecon
+ * writes beside a local target (a backup, .output, :export) is checked. */
+int store_check_output(const char *path, const char *const *dbs, int n, lc_err *e);
+
 #endif

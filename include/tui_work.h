@@ -105,5 +105,8 @@ const char *twork_peer(const twork *w);
 int twork_ndb(const twork *w);
 const char *twork_schema(const twork *w, int i);
 const char *twork_path(const twork *w, int i);
+/* A local file about to be written (:export): -1 with e when it would
+ * overwrite one of a local target's databases (store_check_output). */
+int twork_check_output(const twork *w, const char *path, lc_err *e);
 
 #endif

@@ -17,6 +17,7 @@
 #include "bfile.h"
 #include "probe.h"
 #include "snapshot.h"
+#include "store.h"
 #include "proto.h"
 #include "sha256.h"
 #include "util.h"
@@ -452,9 +453,18 @@ static int keep_try(uint32_t id, const char *schema, double rate, const char *de
 	bsink b = { .id = id, .e = e };
 	uint8_t *own = NULL;
 	uint32_t own_n = 0, own_ps = 0;
+	int n = engine_ndb(A.en), rc;
+	const char **dbs = xcalloc((size_t)n + 1, sizeof *dbs);
+	for (int i = 0; i < n; i++)
+		dbs[i] = engine_db_at(A.en, i)->path;
+	rc = store_check_output(dest, dbs, n, e);  /* a host DEST onto a database we read: never */
+	free(dbs);
+	*from_side = 0;
+	if (rc < 0)
+		return -1;
 	*from_side = bfile_known(dest, &own_ps, &own, &own_n);
 	*e = (lc_err){ 0 };
-	int rc = bfile_open(dest, own_n > 0, &b.file, e);
+	rc = bfile_open(dest, own_n > 0, &b.file, e);
 	if (rc == 0) {
 		rc = snapshot_run(A.en, schema, own, own_n, own_ps, rate, &bsink_ops, &b, s, e);
 		rc = rc < 0 ? (bfile_abort(b.file), -1) : bfile_commit(b.file, s->digest, full, sha, e);

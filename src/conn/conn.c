@@ -8,6 +8,7 @@
 #include "engine.h"
 #include "config.h"
 #include "sshc.h"
+#include "store.h"
 #include "stream.h"
 #include "target.h"
 #include "util.h"
@@ -82,6 +83,8 @@ static int named(target *t, const conn_opts *o, conn **out, lc_err *e)
 		rc = conn_ssh_open(&r, &co, out, e);
 	else
 		rc = helper_path(&co) ? local_agent(r.path, &co, out, e) : conn_local_open(r.path, &co, out, e);
+	if (rc == 0)
+		(*out)->local = r.kind == TARGET_LOCAL;
 out:
 	config_free(&cfg);
 	return rc;
@@ -97,6 +100,8 @@ int conn_open(const char *spec, const conn_opts *o, conn **out, lc_err *e)
 	switch (t.kind) {
 	case TARGET_LOCAL:
 		rc = helper_path(o) ? local_agent(t.path, o, out, e) : conn_local_open(t.path, o, out, e);
+		if (rc == 0)
+			(*out)->local = 1;
 		break;
 	case TARGET_SSH:
 		rc = conn_ssh_open(&t, o, out, e);
@@ -109,6 +114,17 @@ int conn_open(const char *spec, const conn_opts *o, conn **out, lc_err *e)
 		(*out)->target = xstrdup(spec);
 	}
 	target_clear(&t);
+	return rc;
+}
+
+int conn_check_output(conn *c, const char *path, lc_err *e)
+{
+	int n = c->local ? conn_ndb(c) : 0;
+	const char **dbs = xcalloc((size_t)n + 1, sizeof *dbs), *schema;
+	for (int i = 0; i < n; i++)
+		conn_db(c, i, &schema, &dbs[i]);
+	int rc = store_check_output(path, dbs, n, e);
+	free(dbs);
 	return rc;
 }
 

@@ -10,6 +10,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <libgen.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -192,4 +193,33 @@ void store_files_free(store_file *files, int n)
 		free(files[i].schema);
 	}
 	free(files);
+}
+
+/* a and b are the same file, or would be (same directory, same name). */
+static int same_place(const char *a, const char *b)
+{
+	struct stat sa, sb;
+	if (stat(a, &sa) == 0 && stat(b, &sb) == 0)
+		return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+	char *da = xstrdup(a), *db = xstrdup(b), *ba = xstrdup(a), *bb = xstrdup(b);
+	int same = strcmp(basename(ba), basename(bb)) == 0 && stat(dirname(da), &sa) == 0 && stat(dirname(db), &sb) == 0 &&
+		   sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+	free(da), free(db), free(ba), free(bb);
+	return same;
+}
+
+int store_check_output(const char *path, const char *const *dbs, int n, lc_err *e)
+{
+	static const char *const side[] = { "", "-wal", "-shm", "-journal" };
+	for (int i = 0; i < n; i++)
+		for (size_t k = 0; k < sizeof side / sizeof *side; k++) {
+			char *f = xasprintf("%s%s", dbs[i], side[k]);
+			int hit = same_place(path, f);
+			free(f);
+			if (hit)
+				return lc_err_set(e, LC_EUSAGE, "%s would overwrite %s%s, %s litecon is reading; litecon "
+						  "never writes to a database it inspects: give another path", path, dbs[i],
+						  side[k], k ? "part of a database" : "a database");
+		}
+	return 0;
 }

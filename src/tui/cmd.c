@@ -147,7 +147,7 @@ static void c_export(app *a, const char *arg)
 		app_msg(a, TH_error, "usage: :export FILE (.csv for CSV, else JSON)");
 		return;
 	}
-	if (tui_export(r, arg, &e) < 0)
+	if (twork_check_output(app_work(a), arg, &e) < 0 || tui_export(r, arg, &e) < 0)
 		app_msg(a, TH_error, "%s", e.msg);
 	else
 		app_msg(a, TH_ok, "exported %zu rows to %s", r->nrows, arg);

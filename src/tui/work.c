@@ -8,6 +8,7 @@
 #include "tui_work.h"
 #include "backup.h"
 #include "sshc.h"
+#include "store.h"
 #include "util.h"
 
 #include <errno.h>
@@ -31,6 +32,7 @@ struct twork {
 	ssh_args ssh;           /* the command line's, plus BatchMode=yes */
 	backup_opts bo;         /* JOB_BACKUP's verification, rate and compression */
 	int lazy;               /* connect for each job, close after it; no reconnect loop */
+	int local;              /* the target's files are on this machine (conn.local) */
 	atomic_int cancel;      /* the worker thread's own interrupt (conn_interrupt_scope) */
 	tjob *todo, *done;      /* owned lists (FIFO) */
 	int running_id;         /* the job in hand, 0 = none */
@@ -424,6 +426,7 @@ twork *twork_start(conn *c, const char *target, const conn_opts *o)
 		return NULL;
 	w->c = c;
 	w->peer = xstrdup(c->peer ? c->peer : c->ops->kind);
+	w->local = c->local;
 	copy_dbs(w, c);
 	return launch(w);
 }
@@ -549,6 +552,11 @@ void twork_state(twork *w, tstate *out)
 	pthread_mutex_lock(&w->mu);
 	*out = w->st;
 	pthread_mutex_unlock(&w->mu);
+}
+
+int twork_check_output(const twork *w, const char *path, lc_err *e)
+{
+	return w->local ? store_check_output(path, (const char *const *)w->path, w->ndb, e) : 0;
 }
 
 const char *twork_peer(const twork *w)

@@ -307,6 +307,15 @@ int backup_run(conn *c, const char *dest, const backup_opts *o, lc_err *e)
 		free(hpath);
 		return rc;
 	}
+	for (int i = 0; i < n; i++) {  /* all of them before anything is written */
+		const char *schema, *path;
+		conn_db(c, i, &schema, &path);
+		char *to = dest_for(dest, path, n > 1);
+		int clash = conn_check_output(c, to, e);
+		free(to);
+		if (clash < 0)
+			return -1;
+	}
 	if (n > 1 && make_dir(dest, e) < 0)
 		return -1;
 	char **names = xcalloc((size_t)n, sizeof *names), **schemas = xcalloc((size_t)n, sizeof *schemas);

@@ -252,9 +252,13 @@ int session_output(session *s, const char *path, int once)
 	if (!path)
 		return 0;
 	int pipe = path[0] == '|';
+	lc_err e;
+	if (!pipe && s->c && conn_check_output(s->c, path, &e) < 0) {  /* .output production.sqlite3 */
+		session_fail(s, &e);
+		return -1;
+	}
 	FILE *f = pipe ? popen(path + 1, "w") : fopen(path, "w");
 	if (!f) {
-		lc_err e;
 		lc_err_set(&e, LC_EUSAGE, "cannot write %s: %s", path, strerror(errno));
 		session_fail(s, &e);
 		return -1;

@@ -195,6 +195,22 @@ run backup --verify full "$d/production.sqlite3" "$T/full-check.db"
 expect_err "--verify takes quick or full" 2 'takes quick or full' backup --verify sometimes "$d" "$T/x"
 expect_err "--compress takes auto, always or never, before anything is opened" 2 'takes auto, always or never' backup --compress sometimes "ssh://nobody@127.0.0.1:1/x" "$T/x"
 expect_err "the dashboard's :backup options are checked before anything is opened too" 2 'takes auto, always or never' --compress sometimes "ssh://nobody@127.0.0.1:1/x"
+# DEST onto the database being read (or its -wal): refused before anything is written.
+sqlite3 "$T/self.db" "pragma journal_mode=wal; create table t(x); insert into t values (1);" >/dev/null
+cp "$T/self.db" "$T/self.copy"
+expect_err "a DEST that is the source database itself: refused, one sentence" 2 'would overwrite .*self.db, a database litecon is reading' \
+	backup "$T/self.db" "$T/./self.db"
+expect_err "a DEST that is the source's -wal: refused" 2 'would overwrite .*self.db-wal, part of a database' backup "$T/self.db" "$T/self.db-wal"
+expect_err "a store backed up into its own directory: refused" 2 'would overwrite .*production.sqlite3, a database' backup "$d" "$d"
+cmp -s "$T/self.db" "$T/self.copy" && [ -z "$(ls "$d" "$T" | grep -e '\.partial$')" ] \
+	&& ok "after those refusals the databases are unchanged and no .partial exists" || not_ok "self-backup changed something" "$(ls "$d")"
+run backup --quiet "${S[@]}" "$R/production.sqlite3" "127.0.0.1:$d/production.sqlite3"
+[ "$rc" = 2 ] && grep -q 'would overwrite .*production.sqlite3, a database litecon is reading' "$T/err" \
+	&& [ "$(sqlite3 -readonly "$d/production.sqlite3" 'select count(*) >= 20000 from orders')" = 1 ] \
+	&& ok "a DEST on the host onto the database the helper reads: the helper refuses, exit 2" || not_ok "host self-backup" "rc=$rc $(cat "$T/err")"
+run "$T/self.db" ".output $T/self.db" "select 1;"
+[ "$rc" = 2 ] && grep -q 'would overwrite' "$T/err" && cmp -s "$T/self.db" "$T/self.copy" \
+	&& ok ".output onto the database being read: refused, the file unchanged" || not_ok ".output self" "rc=$rc $(cat "$T/err")"
 expect_err "backup needs a DEST" 2 'backup takes a TARGET and a DEST' backup "$d"
 expect_err "a host DEST on another host than the target's" 2 "on the target's own host" backup "${S[@]}" "$R/production.sqlite3" "otherhost:/tmp/x.db"
 expect_err "a host DEST with a local target" 2 'for remote targets' backup "$d/production.sqlite3" "somehost:/tmp/x.db"

@@ -133,6 +133,9 @@ bad=$(grep -E '^│ *[0-9]+ ' "$T/pane" | grep -vc refunded)
 $TM send-keys Enter
 check "Enter shows the row's detail, one field per line" '^│status +refunded'
 $TM send-keys Escape
+cmdline "export $store/production.sqlite3-wal"
+check ":export onto the store's own -wal is refused" 'production.sqlite3-wal would overwrite'
+[ ! -e "$store/production.sqlite3-wal.partial" ] && ok ":export wrote nothing beside the store" || not_ok "export partial beside the store"
 cmdline "export $T/orders page.csv"
 check ":export writes the grid's rows" 'exported [0-9]+ rows to'
 $TM send-keys Escape
