@@ -327,16 +327,18 @@ static void run_one(twork *w, tjob *j)
 }
 
 /* After a job: a lost connection goes (the loop reconnects), and a lazy
- * worker's goes anyway. Locked. */
-static void after_job(twork *w, const tjob *j)
+ * worker's goes anyway. Locked; returns the conn to free once unlocked
+ * (closing one may wait on the network), or NULL. */
+static conn *after_job(twork *w, const tjob *j)
 {
+	conn *gone = w->c;
 	if (!lost(j) && !w->lazy)
-		return;
-	conn_free(w->c);
+		return NULL;
 	w->c = NULL;
 	w->st.state = lost(j) ? TC_DOWN : TC_CLOSED;
 	if (lost(j))
 		snprintf(w->st.why, sizeof w->st.why, "%.250s", j->err.msg);
+	return gone;
 }
 
 static void *worker(void *arg)
@@ -366,9 +368,10 @@ static void *worker(void *arg)
 		pthread_mutex_lock(&w->mu);
 		w->running_id = 0;
 		w->st.busy = 0;
-		after_job(w, j);
+		conn *gone = after_job(w, j);
 		pthread_mutex_unlock(&w->mu);
-		post(w, j);
+		post(w, j);  /* the result first, then the close */
+		conn_free(gone);
 		pthread_mutex_lock(&w->mu);
 	}
 	pthread_mutex_unlock(&w->mu);
