@@ -9,12 +9,13 @@
 #ifndef TUI_H
 #define TUI_H
 
+#include "backup.h"
 #include "cli.h"
 #include "conn.h"
 
 /* Run the TUI on c (owned from now on: the TUI frees it) with the options
  * of o; co is how c was opened (kept to reconnect). Returns the exit
  * status (0 after q / :q). */
-int tui_main(const cli *o, conn *c, const conn_opts *co);
+int tui_main(const cli *o, conn *c, const conn_opts *co, const backup_opts *bo);
 
 #endif

@@ -110,7 +110,7 @@ static int cmd_query(const cli *o)
 	if (conn_open(o->target, &co, &c, &e) < 0)
 		return fail(e.code, e.msg);
 	if (!o->nsql && !o->file && isatty(0) && tty)
-		return tui_main(o, c, &co);  /* the dashboard */
+		return tui_main(o, c, &co, &bo);  /* the dashboard */
 	if (!tty)
 		setvbuf(stdout, NULL, _IOFBF, 1 << 16);
 	render *r = render_new(stdout, tty);
@@ -158,19 +158,10 @@ static int cmd_shell(const cli *o)
 	return with_conn(o, shell_main);
 }
 
-static int backup_main(const cli *o, conn *c)
-{
-	backup_opts bo = { .quiet = o->quiet };
-	lc_err e = { 0 };
-	if (backup_opts_from(o->verify, o->compress, o->max_rate, &bo, &e) < 0 || backup_run(c, o->sql[0], &bo, &e) < 0)
-		return fail(e.code, e.msg);
-	return 0;
-}
-
 static int cmd_backup(const cli *o)
 {
 	lc_err e = { 0 };
-	backup_opts bo = { 0 };
+	backup_opts bo = { .quiet = o->quiet };
 	if (o->nsql != 1)
 		return usage("backup takes a TARGET and a DEST");
 	if (backup_opts_from(o->verify, o->compress, o->max_rate, &bo, &e) < 0)
@@ -183,7 +174,7 @@ static int cmd_backup(const cli *o)
 		return fail(e.code, e.msg);
 	catch_sigint();
 	signal(SIGXFSZ, SIG_IGN);  /* a file size limit is a write error, not death */
-	int rc = backup_main(o, c);
+	int rc = backup_run(c, o->sql[0], &bo, &e) < 0 ? fail(e.code, e.msg) : 0;
 	conn_free(c);
 	return rc;
 }

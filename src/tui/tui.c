@@ -723,7 +723,7 @@ static void from_config(app *a, const char **theme_out)
 	config_free(&cfg);
 }
 
-int tui_main(const cli *o, conn *c, const conn_opts *co)
+int tui_main(const cli *o, conn *c, const conn_opts *co, const backup_opts *bo)
 {
 	app *a = xcalloc(1, sizeof *a);
 	a->o = o;
@@ -739,10 +739,7 @@ int tui_main(const cli *o, conn *c, const conn_opts *co)
 		free(a);
 		return LC_ECONNECT;
 	}
-	backup_opts bo = { 0 };
-	lc_err e = { 0 };
-	backup_opts_from(o->verify, o->compress, o->max_rate, &bo, &e);  /* checked before the connection */
-	twork_backup_opts(a->bw, &bo);
+	twork_backup_opts(a->bw, bo);  /* :backup's --verify, --compress, --max-rate */
 	signal(SIGINT, SIG_IGN);  /* Ctrl-C is a key here */
 	if (draw_begin(&a->th, a->colour) < 0) {
 		fprintf(stderr, "litecon: this terminal cannot show the dashboard (TERM=%s); use `litecon shell` or give SQL\n",

@@ -139,7 +139,8 @@ static int dashboard(const cli *o, const char *dir)
 	}
 	cli t = *o;
 	t.target = dir;
-	return tui_main(&t, c, &co);
+	backup_opts bo = { 0 };  /* the defaults: quick_check, compression over SSH only */
+	return tui_main(&t, c, &co, &bo);
 }
 
 int demo_main(const cli *o)
