@@ -37,20 +37,37 @@ static int o_header(cli *o, const char *name, const char *arg, lc_err *e)
 	return 0;
 }
 
+/* Is arg one of the words of choices ("a|b|c")? */
+static int one_of(const char *arg, const char *choices)
+{
+	size_t n = strlen(arg);
+	for (const char *p = choices; n && p; p = strchr(p, '|') ? strchr(p, '|') + 1 : NULL)
+		if (!strncmp(p, arg, n) && (p[n] == '|' || !p[n]))
+			return 1;
+	return 0;
+}
+
 static int o_str(cli *o, const char *name, const char *arg, lc_err *e)
 {
-	static const struct { const char *name; size_t off; } slots[] = {
-		{ "separator", offsetof(cli, colsep) }, { "newline", offsetof(cli, rowsep) },
-		{ "nullvalue", offsetof(cli, nullvalue) }, { "f", offsetof(cli, file) },
-		{ "file", offsetof(cli, file) }, { "keep", offsetof(cli, keep) },
-		{ "orders", offsetof(cli, orders) }, { "agent", offsetof(cli, agent) },
-		{ "verify", offsetof(cli, verify) }, { "theme", offsetof(cli, theme) },
-		{ "compress", offsetof(cli, compress) },
+	static const struct {
+		const char *name;
+		size_t off;
+		const char *choices;  /* the values it takes, or NULL: any */
+	} slots[] = {
+		{ "separator", offsetof(cli, colsep), NULL }, { "newline", offsetof(cli, rowsep), NULL },
+		{ "nullvalue", offsetof(cli, nullvalue), NULL }, { "f", offsetof(cli, file), NULL },
+		{ "file", offsetof(cli, file), NULL }, { "keep", offsetof(cli, keep), NULL },
+		{ "orders", offsetof(cli, orders), NULL }, { "agent", offsetof(cli, agent), NULL },
+		{ "verify", offsetof(cli, verify), "quick|full" }, { "theme", offsetof(cli, theme), NULL },
+		{ "compress", offsetof(cli, compress), "auto|always|never" },
 	};
-	(void)e;
-	for (size_t i = 0; i < sizeof slots / sizeof slots[0]; i++)
-		if (strcmp(name, slots[i].name) == 0)
-			*(const char **)((char *)o + slots[i].off) = arg;
+	for (size_t i = 0; i < sizeof slots / sizeof slots[0]; i++) {
+		if (strcmp(name, slots[i].name) != 0)
+			continue;
+		if (slots[i].choices && !one_of(arg, slots[i].choices))
+			return lc_err_set(e, LC_EUSAGE, "--%s takes one of %s, not \"%s\"", name, slots[i].choices, arg);
+		*(const char **)((char *)o + slots[i].off) = arg;
+	}
 	return 0;
 }
 
@@ -165,10 +182,10 @@ static const struct opt opts[] = {
 	{ "keep", "TABLES", "check: tables that must never lose rows (default orders)", o_str },
 	{ "orders", "TABLE", "stats/check: the orders table (default orders)", o_str },
 	{ "latest", "N", "stats: how many of the latest orders to list (default 10)", o_num },
-	{ "quiet", NULL, "backup: no progress bar (the summary line stays)", o_flag },
-	{ "verify", "MODE", "backup, :backup: quick (quick_check, default) or full (integrity_check)", o_str },
-	{ "max-rate", "MB", "backup, :backup: at most MB megabytes per second", o_num },
-	{ "compress", "WHEN", "backup, :backup: pages travel zstd-compressed: auto (over SSH, default), always, never", o_str },
+	{ "quiet", NULL, "backup, .backup: no progress bar (the summary line stays)", o_flag },
+	{ "verify", "MODE", "backup, :backup, .backup: quick (quick_check, default) or full (integrity_check)", o_str },
+	{ "max-rate", "MB", "backup, :backup, .backup: at most MB megabytes per second", o_num },
+	{ "compress", "WHEN", "backup, :backup, .backup: pages travel zstd-compressed: auto (over SSH, default), always, never", o_str },
 	{ "theme", "NAME", "dashboard: colours (default, light, solarized-dark, high-contrast, mono, or a file)", o_str },
 	{ "refresh", "SECONDS", "dashboard: how often it reads the store (default 2)", o_num },
 	{ "no-tui", NULL, "demo: build the store and exit", o_flag },

@@ -115,7 +115,7 @@ static int cmd_query(const cli *o)
 		setvbuf(stdout, NULL, _IOFBF, 1 << 16);
 	render *r = render_new(stdout, tty);
 	configure(r, o, tty);
-	session s = { .c = c, .r = r, .err = stderr, .bail = o->bail, .timeout_ms = co.timeout_ms };
+	session s = { .c = c, .r = r, .err = stderr, .bail = o->bail, .timeout_ms = co.timeout_ms, .opts = o };
 	catch_sigint();
 	run_input(&s, o);
 	if (fflush(stdout) != 0 && !s.status)

@@ -69,6 +69,7 @@ struct app {
 	int quit;
 	int backup_job;
 	char backup_dest[512];
+	const char *backup_check;  /* static: what a backup's verification runs */
 	char queue_schema[64];
 	int small;                 /* the terminal is under 80x24 */
 };
@@ -213,8 +214,8 @@ static void backup_done(app *a, tjob *j)
 	if (j->rc < 0)
 		app_msg(a, TH_error, "backup to %s failed: %s", a->backup_dest, j->err.msg);
 	else if (ts.b_count > 1)
-		app_msg(a, TH_ok, "backup of %d databases to %s done in %.1f s, each verified (quick_check, SHA-256)",
-			ts.b_count, a->backup_dest, (double)j->ms / 1000.0);
+		app_msg(a, TH_ok, "backup of %d databases to %s done in %.1f s, each verified (%s, SHA-256)",
+			ts.b_count, a->backup_dest, (double)j->ms / 1000.0, a->backup_check);
 	else if (ts.b_line[0])
 		app_msg(a, TH_ok, "%s", ts.b_line);
 	else
@@ -740,6 +741,7 @@ int tui_main(const cli *o, conn *c, const conn_opts *co, const backup_opts *bo)
 		return LC_ECONNECT;
 	}
 	twork_backup_opts(a->bw, bo);  /* :backup's --verify, --compress, --max-rate */
+	a->backup_check = bo->verify_full ? "integrity_check" : "quick_check";
 	signal(SIGINT, SIG_IGN);  /* Ctrl-C is a key here */
 	if (draw_begin(&a->th, a->colour) < 0) {
 		fprintf(stderr, "litecon: this terminal cannot show the dashboard (TERM=%s); use `litecon shell` or give SQL\n",

@@ -284,13 +284,93 @@ int backup_opts_from(const char *verify, const char *compress, double max_rate, 
 		if (!strcmp(compress, zname[i]))
 			z = i;
 	if (verify && strcmp(verify, "quick") && strcmp(verify, "full"))
-		return lc_err_set(e, LC_EUSAGE, "--verify takes quick or full");
+		return lc_err_set(e, LC_EUSAGE, "--verify takes one of quick|full, not \"%s\"", verify);
 	if (z < 0)
-		return lc_err_set(e, LC_EUSAGE, "--compress takes auto, always or never");
+		return lc_err_set(e, LC_EUSAGE, "--compress takes one of auto|always|never, not \"%s\"", compress);
 	bo->verify_full = verify && !strcmp(verify, "full");
 	bo->compress = z;
 	bo->max_rate = max_rate;
 	return 0;
+}
+
+/* .backup's words as they are read: the named modes are checked once,
+ * at the end, by backup_opts_from. */
+typedef struct bwords {
+	const char *verify, *compress;
+	backup_opts *bo;
+} bwords;
+
+static int w_verify(bwords *w, const char *v, lc_err *e)
+{
+	(void)e;
+	w->verify = v;
+	return 0;
+}
+
+static int w_compress(bwords *w, const char *v, lc_err *e)
+{
+	(void)e;
+	w->compress = v;
+	return 0;
+}
+
+static int w_max_rate(bwords *w, const char *v, lc_err *e)
+{
+	char *end;
+	double r = strtod(v, &end);
+	if (*end || end == v || !(r >= 0 && r <= 86400.0 * 365))  /* NaN fails too */
+		return lc_err_set(e, LC_EUSAGE, "--max-rate needs a number of MB per second, not \"%s\"", v);
+	w->bo->max_rate = r;
+	return 0;
+}
+
+static int w_quiet(bwords *w, const char *v, lc_err *e)
+{
+	(void)v, (void)e;
+	w->bo->quiet = 1;
+	return 0;
+}
+
+static const struct bflag {
+	const char *name;
+	int takes;  /* a value: --name V or --name=V */
+	int (*set)(bwords *w, const char *v, lc_err *e);
+} bflags[] = {
+	{ "verify", 1, w_verify },
+	{ "compress", 1, w_compress },
+	{ "max-rate", 1, w_max_rate },
+	{ "quiet", 0, w_quiet },
+};
+
+int backup_args(int argc, char **argv, backup_opts *bo, const char **dest, lc_err *e)
+{
+	static const char *const zname[] = { [Z_AUTO] = "auto", [Z_ALWAYS] = "always", [Z_NEVER] = "never" };
+	bwords w = { bo->verify_full ? "full" : "quick", zname[bo->compress == Z_ALWAYS || bo->compress == Z_NEVER ? bo->compress : Z_AUTO], bo };
+	*dest = NULL;
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i], *eq = strchr(a, '=');
+		if (strncmp(a, "--", 2) != 0 || !a[2]) {
+			if (*dest)
+				return lc_err_set(e, LC_EUSAGE, "backup takes one DEST, not \"%s\" and \"%s\"", *dest, a);
+			*dest = a;
+			continue;
+		}
+		size_t len = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
+		const struct bflag *f = NULL;
+		for (size_t k = 0; k < sizeof bflags / sizeof *bflags; k++)
+			if (strlen(bflags[k].name) == len && !strncmp(a + 2, bflags[k].name, len))
+				f = &bflags[k];
+		if (!f)
+			return lc_err_set(e, LC_EUSAGE, "unknown option %s; .backup takes --verify, --compress, --max-rate, --quiet", a);
+		const char *v = eq ? eq + 1 : f->takes && i + 1 < argc ? argv[++i] : NULL;
+		if (f->takes != (v != NULL))
+			return lc_err_set(e, LC_EUSAGE, f->takes ? "--%s needs a value" : "--%s takes no value", f->name);
+		if (f->set(&w, v, e) < 0)
+			return -1;
+	}
+	if (!*dest)
+		return lc_err_set(e, LC_EUSAGE, "backup needs a DEST: a local path or host:/path");
+	return backup_opts_from(w.verify, w.compress, bo->max_rate, bo, e);
 }
 
 int backup_run(conn *c, const char *dest, const backup_opts *o, lc_err *e)

@@ -311,13 +311,17 @@ static int d_read(session *s, int argc, char **argv)
 	return rc;
 }
 
+/* .backup [--verify M] [--compress W] [--max-rate MB] [--quiet] DEST: the
+ * command line's backup options, then its own. */
 static int d_backup(session *s, int argc, char **argv)
 {
-	backup_opts o = { 0 };
+	const cli *c = s->opts;
+	backup_opts o = { .quiet = c ? c->quiet : 0 };
+	const char *dest;
 	lc_err e = { 0 };
-	(void)argc;
 	fflush(render_out(s->r));
-	if (backup_run(s->c, argv[1], &o, &e) == 0)
+	if ((!c || backup_opts_from(c->verify, c->compress, c->max_rate, &o, &e) == 0) &&
+	    backup_args(argc - 1, argv + 1, &o, &dest, &e) == 0 && backup_run(s->c, dest, &o, &e) == 0)
 		return 0;
 	session_fail(s, &e);
 	return -1;
@@ -389,7 +393,7 @@ static int d_check(session *s, int argc, char **argv)
 }
 
 static const struct dot dots[] = {
-	{ "backup", 1, 1, "DEST", "consistent online backup to DEST (a local path or host:/path)", d_backup, DOT_ARG_FILE, 0 },
+	{ "backup", 1, 7, "?OPTIONS? DEST", "consistent online backup to DEST (a local path or host:/path)", d_backup, DOT_ARG_FILE, 0 },
 	{ "bail", 1, 1, "on|off", "stop at the first error", d_bail, DOT_ARG_ONOFF, 0 },
 	{ "check", 0, 0, "", "look for problems, as litecon check does", d_check, 0, 0 },
 	{ "databases", 0, 0, "", "list the databases of the target", d_databases, 0, 0 },
@@ -425,6 +429,17 @@ const char *dot_name(int i)
 	return i >= 0 && (size_t)i < NDOTS ? dots[i].name : NULL;
 }
 
+/* What .help COMMAND adds for a command with options. */
+static const struct {
+	const char *name, *more;
+} details[] = {
+	{ "backup", "  OPTIONS (the command line's --verify, --compress, --max-rate and --quiet are the defaults):\n"
+		    "  --verify quick|full            quick_check (default) or integrity_check before the rename\n"
+		    "  --compress auto|always|never   zstd on the wire (auto: over SSH)\n"
+		    "  --max-rate MB                  at most MB megabytes per second\n"
+		    "  --quiet                        no progress bar (the summary line stays)\n" },
+};
+
 static int d_help(session *s, int argc, char **argv)
 {
 	FILE *out = render_out(s->r);
@@ -434,6 +449,9 @@ static int d_help(session *s, int argc, char **argv)
 		char use[64];
 		snprintf(use, sizeof use, ".%s %s", dots[i].name, dots[i].usage);
 		fprintf(out, "%-24s %s\n", use, dots[i].help);
+		for (size_t k = 0; argc > 1 && k < sizeof details / sizeof *details; k++)
+			if (!strcmp(details[k].name, dots[i].name))
+				fputs(details[k].more, out);
 	}
 	return 0;
 }

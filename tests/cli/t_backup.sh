@@ -192,9 +192,29 @@ case $out in *"pages"*"MB/s"*"ETA"*"verified (quick_check, SHA-256)"*) ok "on a 
 	*) not_ok "progress bar" "$out" ;; esac
 run backup --verify full "$d/production.sqlite3" "$T/full-check.db"
 [ "$rc" = 0 ] && grep -q 'verified (integrity_check, SHA-256)' "$T/err" && ok "--verify full runs integrity_check" || not_ok "--verify full" "$(cat "$T/err")"
-expect_err "--verify takes quick or full" 2 'takes quick or full' backup --verify sometimes "$d" "$T/x"
-expect_err "--compress takes auto, always or never, before anything is opened" 2 'takes auto, always or never' backup --compress sometimes "ssh://nobody@127.0.0.1:1/x" "$T/x"
-expect_err "the dashboard's :backup options are checked before anything is opened too" 2 'takes auto, always or never' --compress sometimes "ssh://nobody@127.0.0.1:1/x"
+expect_err "--verify takes quick or full" 2 'takes one of quick\|full, not "sometimes"' backup --verify sometimes "$d" "$T/x"
+expect_err "--compress takes auto, always or never, before anything is opened" 2 'takes one of auto\|always\|never' backup --compress sometimes "ssh://nobody@127.0.0.1:1/x" "$T/x"
+expect_err "the dashboard's :backup options are checked before anything is opened too" 2 'takes one of auto\|always\|never' --compress sometimes "ssh://nobody@127.0.0.1:1/x"
+expect_err "so are the shell's (.backup takes them as its defaults)" 2 'takes one of quick\|full' shell --verify twice "ssh://nobody@127.0.0.1:1/x"
+# The shell's .backup: the command line's options are its defaults, its own words override them.
+run --verify full "$d/production.sqlite3" ".backup $T/dot-full.db"
+[ "$rc" = 0 ] && grep -q 'verified (integrity_check, SHA-256)' "$T/err" && consistent "$T/dot-full.db" >/dev/null \
+	&& ok ".backup in a one-liner takes --verify full from the command line" || not_ok ".backup --verify from the command line" "$(cat "$T/err")"
+run "${S[@]}" "$R/production.sqlite3" ".backup --verify=full --compress never --max-rate 50 '$T/dot opts.db'"
+[ "$rc" = 0 ] && grep -q 'verified (integrity_check, SHA-256)' "$T/err" && grep -q 'sent over the wire' "$T/err" \
+	&& grep -Eq '\(([0-9.]+ [KMG]iB), \1 on the network\)' "$T/err" && consistent "$T/dot opts.db" >/dev/null \
+	&& ok ".backup --verify=full --compress never --max-rate over ssh: integrity_check, pages sent uncompressed" \
+	|| not_ok ".backup with its own options" "$(cat "$T/err")"
+run --verify full "$d/production.sqlite3" ".backup --verify quick $T/dot-quick.db"
+[ "$rc" = 0 ] && grep -q 'verified (quick_check, SHA-256)' "$T/err" && ok ".backup's own --verify overrides the command line's" \
+	|| not_ok ".backup --verify override" "$(cat "$T/err")"
+expect_err ".backup with an unknown option: exit 2, one sentence, nothing written" 2 '^litecon: unknown option --fast; \.backup takes' \
+	"$d/production.sqlite3" ".backup --fast $T/dot-bad.db"
+expect_err ".backup with two DESTs" 2 'backup takes one DEST' "$d/production.sqlite3" ".backup $T/dot-bad.db $T/dot-bad2.db"
+expect_err ".backup --max-rate without a number" 2 'max-rate needs a number' "$d/production.sqlite3" ".backup --max-rate fast $T/dot-bad.db"
+expect_err ".backup with options and no DEST" 2 'backup needs a DEST' "$d/production.sqlite3" ".backup --quiet"
+[ ! -e "$T/dot-bad.db" ] && [ ! -e "$T/dot-bad2.db" ] && [ ! -e "$T/dot-bad.db.partial" ] \
+	&& ok "a refused .backup writes nothing" || not_ok "refused .backup wrote" "$(ls "$T" | grep dot-bad)"
 # DEST onto the database being read (or its -wal): refused before anything is written.
 sqlite3 "$T/self.db" "pragma journal_mode=wal; create table t(x); insert into t values (1);" >/dev/null
 cp "$T/self.db" "$T/self.copy"
