@@ -57,6 +57,10 @@ int conn_open(const char *target, const conn_opts *o, conn **out, lc_err *e);
  * (LC_EUSAGE) when it is one of a local target's databases or their -wal,
  * -shm or -journal (store_check_output), else 0. */
 int conn_check_output(conn *c, const char *path, lc_err *e);
+/* A local file litecon is about to read as a script (.read): -1 with e
+ * (LC_EUSAGE) when it is one of those same files. Opening and closing one
+ * would drop the locks this process holds on it (POSIX; see keepfd.h). */
+int conn_check_input(conn *c, const char *path, lc_err *e);
 
 /* Run sql (one or more statements); see engine_exec for the contract. */
 int conn_exec(conn *c, const char *sql, const lc_sink *sink, void *ctx, lc_err *e);

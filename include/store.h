@@ -28,6 +28,11 @@ void store_files_free(store_file *files, int n);
  * than printable ASCII become '_' (a name is shown as it is). */
 char *store_short_name(const char *file, const char *stem);
 
+/* Which of dbs[0..n) or their -wal, -shm or -journal path is (the same
+ * inode when both exist, or the same name in the same directory): a
+ * malloc'd name, *whole = 1 for a database itself; NULL for none. */
+char *store_target_part(const char *path, const char *const *dbs, int n, int *whole);
+
 /* -1 with e (LC_EUSAGE) when writing path would overwrite one of
  * dbs[0..n) or its -wal, -shm or -journal (the same inode when both exist,
  * or the same name in the same directory), else 0. Every file litecon

@@ -80,10 +80,11 @@ static void run_input(session *s, const cli *o)
 		return;
 	}
 	if (o->file && strcmp(o->file, "-") != 0) {
-		FILE *f = fopen(o->file, "r");
+		lc_err e = { 0 };
+		FILE *f = conn_check_input(s->c, o->file, &e) < 0 ? NULL : fopen(o->file, "r");
 		if (!f) {
-			lc_err e;
-			lc_err_set(&e, LC_EUSAGE, "cannot read script %s: %s", o->file, strerror(errno));
+			if (!e.code)
+				lc_err_set(&e, LC_EUSAGE, "cannot read script %s: %s", o->file, strerror(errno));
 			session_fail(s, &e);
 			return;
 		}

@@ -117,15 +117,38 @@ int conn_open(const char *spec, const conn_opts *o, conn **out, lc_err *e)
 	return rc;
 }
 
+/* The paths of a local target's databases (NULL-terminated, malloc'd; the
+ * names are c's); none for a remote one. */
+static const char **local_dbs(conn *c, int *n)
+{
+	*n = c->local ? conn_ndb(c) : 0;
+	const char **dbs = xcalloc((size_t)*n + 1, sizeof *dbs), *schema;
+	for (int i = 0; i < *n; i++)
+		conn_db(c, i, &schema, &dbs[i]);
+	return dbs;
+}
+
 int conn_check_output(conn *c, const char *path, lc_err *e)
 {
-	int n = c->local ? conn_ndb(c) : 0;
-	const char **dbs = xcalloc((size_t)n + 1, sizeof *dbs), *schema;
-	for (int i = 0; i < n; i++)
-		conn_db(c, i, &schema, &dbs[i]);
+	int n;
+	const char **dbs = local_dbs(c, &n);
 	int rc = store_check_output(path, dbs, n, e);
 	free(dbs);
 	return rc;
+}
+
+int conn_check_input(conn *c, const char *path, lc_err *e)
+{
+	int n, whole;
+	const char **dbs = local_dbs(c, &n);
+	char *f = store_target_part(path, dbs, n, &whole);
+	free(dbs);
+	if (!f)
+		return 0;
+	lc_err_set(e, LC_EUSAGE, "%s is %s%s, which litecon is reading, not a script; give a file of SQL and dot-commands",
+		   path, whole ? "the database " : "", f);
+	free(f);
+	return -1;
 }
 
 int conn_exec(conn *c, const char *sql, const lc_sink *sink, void *ctx, lc_err *e)

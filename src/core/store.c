@@ -208,18 +208,29 @@ static int same_place(const char *a, const char *b)
 	return same;
 }
 
-int store_check_output(const char *path, const char *const *dbs, int n, lc_err *e)
+char *store_target_part(const char *path, const char *const *dbs, int n, int *whole)
 {
 	static const char *const side[] = { "", "-wal", "-shm", "-journal" };
 	for (int i = 0; i < n; i++)
 		for (size_t k = 0; k < sizeof side / sizeof *side; k++) {
 			char *f = xasprintf("%s%s", dbs[i], side[k]);
-			int hit = same_place(path, f);
+			if (same_place(path, f)) {
+				*whole = k == 0;
+				return f;
+			}
 			free(f);
-			if (hit)
-				return lc_err_set(e, LC_EUSAGE, "%s would overwrite %s%s, %s litecon is reading; litecon "
-						  "never writes to a database it inspects: give another path", path, dbs[i],
-						  side[k], k ? "part of a database" : "a database");
 		}
-	return 0;
+	return NULL;
+}
+
+int store_check_output(const char *path, const char *const *dbs, int n, lc_err *e)
+{
+	int whole;
+	char *f = store_target_part(path, dbs, n, &whole);
+	if (!f)
+		return 0;
+	lc_err_set(e, LC_EUSAGE, "%s would overwrite %s, %s litecon is reading; litecon never writes to a database it "
+				 "inspects: give another path", path, f, whole ? "a database" : "part of a database");
+	free(f);
+	return -1;
 }

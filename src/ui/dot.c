@@ -294,6 +294,10 @@ static int d_read(session *s, int argc, char **argv)
 		session_fail(s, &e);
 		return -1;
 	}
+	if (conn_check_input(s->c, argv[1], &e) < 0) {
+		session_fail(s, &e);
+		return -1;
+	}
 	FILE *f = fopen(argv[1], "r");
 	if (!f) {
 		lc_err_set(&e, LC_EUSAGE, "cannot read %s: %s", argv[1], strerror(errno));

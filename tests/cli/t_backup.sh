@@ -231,6 +231,11 @@ run backup --quiet "${S[@]}" "$R/production.sqlite3" "127.0.0.1:$d/production.sq
 run "$T/self.db" ".output $T/self.db" "select 1;"
 [ "$rc" = 2 ] && grep -q 'would overwrite' "$T/err" && cmp -s "$T/self.db" "$T/self.copy" \
 	&& ok ".output onto the database being read: refused, the file unchanged" || not_ok ".output self" "rc=$rc $(cat "$T/err")"
+# Reading one as a script would open and close it: POSIX drops this process's locks on it.
+expect_err ".read of the database being read: refused, one sentence" 2 'self.db is the database .*self.db, which litecon is reading, not a script' \
+	"$T/self.db" ".read $T/self.db"
+expect_err "-f with a store's -wal: refused" 2 'production.sqlite3-wal is .*production.sqlite3-wal, which litecon is reading' \
+	-f "$d/production.sqlite3-wal" "$d"
 expect_err "backup needs a DEST" 2 'backup takes a TARGET and a DEST' backup "$d"
 expect_err "a host DEST on another host than the target's" 2 "on the target's own host" backup "${S[@]}" "$R/production.sqlite3" "otherhost:/tmp/x.db"
 expect_err "a host DEST with a local target" 2 'for remote targets' backup "$d/production.sqlite3" "somehost:/tmp/x.db"
