@@ -26,10 +26,11 @@ typedef struct backup_opts {
  * -1 with e (LC_EUSAGE) for a value it does not know. */
 int backup_opts_from(const char *verify, const char *compress, double max_rate, backup_opts *bo, lc_err *e);
 
-/* The words after .backup: [--verify M] [--compress W] [--max-rate MB]
- * [--quiet] DEST, in any order, also as --flag=value. They change *bo
- * (which holds the defaults: the command line's); *dest points into argv.
- * -1 with e (LC_EUSAGE) for an unknown flag, a bad value, no DEST or two. */
+/* The words after .backup or :backup: [--verify M] [--compress W]
+ * [--max-rate MB] [--quiet] DEST, in any order, also as --flag=value. They
+ * change *bo (which holds the defaults: the command line's); *dest points
+ * into argv, or is NULL when no DEST was given. -1 with e (LC_EUSAGE) for
+ * an unknown flag, a bad value or two DESTs. */
 int backup_args(int argc, char **argv, backup_opts *bo, const char **dest, lc_err *e);
 
 /* Back up the target behind c to dest: a local path (a file for one

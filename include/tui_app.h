@@ -72,7 +72,9 @@ void app_refresh(app *a);
 void tui_set_refresh(app *a, int ms);
 void tui_quit(app *a);
 /* Start a backup of the target to dest (a job; progress on the hint line). */
-void tui_backup(app *a, const char *dest);
+void tui_backup(app *a, const char *dest, const backup_opts *bo);
+/* The command line's backup options, which :backup's own words change. */
+const backup_opts *tui_backup_defaults(const app *a);
 /* The usage line of ':' command i, NULL past the end (for the help). */
 const char *cmd_usage(int i);
 

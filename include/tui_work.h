@@ -45,6 +45,7 @@ typedef struct tjob {
 	size_t max_rows;        /* JOB_QUERY: keep at most this many (0 = 10000) */
 	inspect_opts io;        /* JOB_REFRESH */
 	char *dest;             /* owned: JOB_BACKUP destination */
+	backup_opts bo;         /* JOB_BACKUP: verification, rate, compression */
 	/* filled by the worker */
 	int rc;                 /* 0 or -1 (err) */
 	lc_err err;
@@ -85,8 +86,6 @@ twork *twork_start(conn *c, const char *target, const conn_opts *o);
  * The TUI runs backups on one, so the dashboard's worker keeps
  * refreshing meanwhile. twork_peer is "" and twork_ndb 0. */
 twork *twork_start_lazy(const char *target, const conn_opts *o);
-/* JOB_BACKUP's options (verification, rate, compression; copied). */
-void twork_backup_opts(twork *w, const backup_opts *bo);
 /* Stop: cancel what runs, join the thread, free everything queued. */
 void twork_stop(twork *w);
 /* The descriptor to poll for readability: a finished job or a change. */

@@ -4,6 +4,8 @@
  * the same commands.
  */
 #define _GNU_SOURCE
+#include "backup.h"
+#include "dot.h"
 #include "tui_app.h"
 #include "tui_draw.h"
 #include "tui_prompt.h"
@@ -15,7 +17,8 @@
 #include <string.h>
 #include <time.h>
 
-enum arg_kind { ARG_NONE, ARG_TABLE, ARG_SCHEMA, ARG_THEME, ARG_PATH, ARG_NUMBER, ARG_SQL };
+/* ARG_WORDS: words (--flags, then a path), completed one by one. */
+enum arg_kind { ARG_NONE, ARG_TABLE, ARG_SCHEMA, ARG_THEME, ARG_PATH, ARG_WORDS, ARG_NUMBER, ARG_SQL };
 
 typedef struct tcmd {
 	const char *name;
@@ -99,19 +102,31 @@ static void c_wal(app *a, const char *arg)
 	focus_pane(a, "WAL");
 }
 
+/* :backup [--verify M] [--compress W] [--max-rate MB] [DEST]: the words as
+ * .backup takes them (quoted as the shell quotes), over the command line's. */
 static void c_backup(app *a, const char *arg)
 {
-	char dest[512];
-	if (*arg) {
-		snprintf(dest, sizeof dest, "%s", arg);
-	} else {
+	char dest[512], **argv;
+	const char *to;
+	backup_opts bo = *tui_backup_defaults(a);
+	lc_err e = { 0 };
+	int argc = dot_split(arg, &argv);
+	int bad = backup_args(argc, argv, &bo, &to, &e) < 0;
+	if (!bad && to)
+		snprintf(dest, sizeof dest, "%s", to);
+	dot_free_args(argc, argv);
+	if (bad) {
+		app_msg(a, TH_error, "%s", e.msg);
+		return;
+	}
+	if (!to) {
 		char when[32];
 		time_t now = time(NULL);
 		strftime(when, sizeof when, "%Y%m%d-%H%M%S", gmtime(&now));
 		int store = twork_ndb(app_work(a)) > 1;
 		snprintf(dest, sizeof dest, "litecon-backup-%s%s", when, store ? "" : ".sqlite3");
 	}
-	tui_backup(a, dest);
+	tui_backup(a, dest, &bo);
 }
 
 static void c_theme(app *a, const char *arg)
@@ -172,7 +187,7 @@ static const tcmd cmds[] = {
 	{ "orders", ARG_NONE, "orders            the orders table, newest first", c_orders },
 	{ "queue", ARG_NONE, "queue             the Queue pane of the dashboard", c_queue },
 	{ "wal", ARG_NONE, "wal               the WAL pane of the dashboard", c_wal },
-	{ "backup", ARG_PATH, "backup [DEST]     a consistent, verified backup (default ./litecon-backup-TIME)", c_backup },
+	{ "backup", ARG_WORDS, "backup [DEST]     a consistent, verified backup (default ./litecon-backup-TIME; --verify, --compress, --max-rate as .backup)", c_backup },
 	{ "theme", ARG_THEME, "theme NAME        switch the colours", c_theme },
 	{ "refresh", ARG_NUMBER, "refresh SECONDS   how often the dashboard reads the store", c_refresh },
 	{ "export", ARG_PATH, "export FILE       the grid's rows to FILE (.csv, else JSON)", c_export },
@@ -259,6 +274,21 @@ static void paths(clist *l, const char *pre, size_t plen, const char *typed)
 	free(dir);
 }
 
+/* The last word of typed: a --flag of :backup, else a path. */
+static void words(clist *l, const char *line, size_t plen, const char *typed)
+{
+	static const char *const flags[] = { "--verify", "--compress", "--max-rate", "--quiet" };
+	const char *last = strrchr(typed, ' ');
+	last = last ? last + 1 : typed;
+	plen += (size_t)(last - typed);
+	if (last[0] != '-') {
+		paths(l, line, plen, last);
+		return;
+	}
+	for (size_t i = 0; i < sizeof flags / sizeof *flags; i++)
+		add(l, line, plen, flags[i], last);
+}
+
 static void args(app *a, clist *l, const tcmd *c, const char *line, size_t plen, const char *typed)
 {
 	const tcat *cat = app_catalog(a);
@@ -277,6 +307,8 @@ static void args(app *a, clist *l, const tcmd *c, const char *line, size_t plen,
 			add(l, line, plen, theme_shipped[i], typed);
 	else if (c->arg == ARG_PATH)
 		paths(l, line, plen, typed);
+	else if (c->arg == ARG_WORDS)
+		words(l, line, plen, typed);
 }
 
 char **cmd_complete(app *a, const char *line)

@@ -69,7 +69,8 @@ struct app {
 	int quit;
 	int backup_job;
 	char backup_dest[512];
-	const char *backup_check;  /* static: what a backup's verification runs */
+	backup_opts bo;            /* :backup's defaults: the command line's */
+	int backup_full;           /* the running backup runs integrity_check */
 	char queue_schema[64];
 	int small;                 /* the terminal is under 80x24 */
 };
@@ -193,7 +194,12 @@ void tui_quit(app *a)
 	a->quit = 1;
 }
 
-void tui_backup(app *a, const char *dest)
+const backup_opts *tui_backup_defaults(const app *a)
+{
+	return &a->bo;
+}
+
+void tui_backup(app *a, const char *dest, const backup_opts *bo)
 {
 	if (a->backup_job) {
 		app_msg(a, TH_error, "a backup is already running");
@@ -202,6 +208,8 @@ void tui_backup(app *a, const char *dest)
 	tjob *j = xcalloc(1, sizeof *j);
 	j->kind = JOB_BACKUP;
 	j->dest = xstrdup(dest);
+	j->bo = *bo;
+	a->backup_full = bo->verify_full;
 	a->backup_job = twork_submit(a->bw, j);
 	snprintf(a->backup_dest, sizeof a->backup_dest, "%s", dest);
 }
@@ -215,7 +223,8 @@ static void backup_done(app *a, tjob *j)
 		app_msg(a, TH_error, "backup to %s failed: %s", a->backup_dest, j->err.msg);
 	else if (ts.b_count > 1)
 		app_msg(a, TH_ok, "backup of %d databases to %s done in %.1f s, each verified (%s, SHA-256)",
-			ts.b_count, a->backup_dest, (double)j->ms / 1000.0, a->backup_check);
+			ts.b_count, a->backup_dest, (double)j->ms / 1000.0,
+			a->backup_full ? "integrity_check" : "quick_check");
 	else if (ts.b_line[0])
 		app_msg(a, TH_ok, "%s", ts.b_line);
 	else
@@ -740,8 +749,7 @@ int tui_main(const cli *o, conn *c, const conn_opts *co, const backup_opts *bo)
 		free(a);
 		return LC_ECONNECT;
 	}
-	twork_backup_opts(a->bw, bo);  /* :backup's --verify, --compress, --max-rate */
-	a->backup_check = bo->verify_full ? "integrity_check" : "quick_check";
+	a->bo = *bo;  /* :backup's --verify, --compress, --max-rate */
 	signal(SIGINT, SIG_IGN);  /* Ctrl-C is a key here */
 	if (draw_begin(&a->th, a->colour) < 0) {
 		fprintf(stderr, "litecon: this terminal cannot show the dashboard (TERM=%s); use `litecon shell` or give SQL\n",

@@ -30,7 +30,6 @@ struct twork {
 	char *target;           /* owned: to reconnect */
 	conn_opts o;            /* its ssh points at ssh below */
 	ssh_args ssh;           /* the command line's, plus BatchMode=yes */
-	backup_opts bo;         /* JOB_BACKUP's verification, rate and compression */
 	int lazy;               /* connect for each job, close after it; no reconnect loop */
 	int local;              /* the target's files are on this machine (conn.local) */
 	atomic_int cancel;      /* the worker thread's own interrupt (conn_interrupt_scope) */
@@ -219,7 +218,7 @@ static void b_say(void *ctx, const char *line)
  * come back here instead of going to the terminal. */
 static int run_backup(twork *w, tjob *j)
 {
-	backup_opts bo = w->bo;
+	backup_opts bo = j->bo;
 	bo.quiet = 1, bo.progress = b_progress, bo.say = b_say, bo.ctx = w;
 	pthread_mutex_lock(&w->mu);
 	w->st.b_done = w->st.b_total = 0;
@@ -443,13 +442,6 @@ twork *twork_start_lazy(const char *target, const conn_opts *o)
 	w->st.state = TC_CLOSED;
 	w->peer = xstrdup("");
 	return launch(w);
-}
-
-void twork_backup_opts(twork *w, const backup_opts *bo)
-{
-	pthread_mutex_lock(&w->mu);
-	w->bo = *bo;
-	pthread_mutex_unlock(&w->mu);
 }
 
 static void free_list(tjob *j)

@@ -351,7 +351,8 @@ int backup_args(int argc, char **argv, backup_opts *bo, const char **dest, lc_er
 		const char *a = argv[i], *eq = strchr(a, '=');
 		if (strncmp(a, "--", 2) != 0 || !a[2]) {
 			if (*dest)
-				return lc_err_set(e, LC_EUSAGE, "backup takes one DEST, not \"%s\" and \"%s\"", *dest, a);
+				return lc_err_set(e, LC_EUSAGE, "backup takes one DEST, not \"%s\" and \"%s\" (quote a path with spaces)",
+						    *dest, a);
 			*dest = a;
 			continue;
 		}
@@ -368,8 +369,6 @@ int backup_args(int argc, char **argv, backup_opts *bo, const char **dest, lc_er
 		if (f->set(&w, v, e) < 0)
 			return -1;
 	}
-	if (!*dest)
-		return lc_err_set(e, LC_EUSAGE, "backup needs a DEST: a local path or host:/path");
 	return backup_opts_from(w.verify, w.compress, bo->max_rate, bo, e);
 }
 

@@ -325,7 +325,9 @@ static int d_backup(session *s, int argc, char **argv)
 	lc_err e = { 0 };
 	fflush(render_out(s->r));
 	if ((!c || backup_opts_from(c->verify, c->compress, c->max_rate, &o, &e) == 0) &&
-	    backup_args(argc - 1, argv + 1, &o, &dest, &e) == 0 && backup_run(s->c, dest, &o, &e) == 0)
+	    backup_args(argc - 1, argv + 1, &o, &dest, &e) == 0 &&
+	    (dest || lc_err_set(&e, LC_EUSAGE, "backup needs a DEST: a local path or host:/path") == 0) &&
+	    backup_run(s->c, dest, &o, &e) == 0)
 		return 0;
 	session_fail(s, &e);
 	return -1;

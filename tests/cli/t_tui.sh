@@ -171,10 +171,15 @@ grep -q 'select status, count(\*) as n from orders o where o.status is not null'
 	&& ok "the editor's history is the shell's file" || not_ok "history file" "$(cat "$T/state/litecon/history")"
 
 # ---- the backup action ----
-cmdline "backup $T/tui backup"
+cmdline "backup '$T/tui backup'"
 check ":backup shows a progress bar, then the verified summary" 'backup of 4 databases to .*tui backup done in [0-9.]+ s, each verified' 60
 [ -f "$T/tui backup/manifest.json" ] && [ "$(sqlite3 "$T/tui backup/production.sqlite3" 'pragma integrity_check')" = ok ] \
 	&& ok "the TUI's backup is the store with its manifest, and it is sound" || not_ok "tui backup files" "$(ls "$T/tui backup")"
+cmdline "backup --verify frequently '$T/tui bad'"
+check ":backup with a bad option: one line says so, nothing starts" 'verify takes one of quick\|full, not "frequently"'
+[ ! -e "$T/tui bad" ] && ok "the refused :backup wrote nothing" || not_ok "refused :backup wrote" "$(ls "$T")"
+cmdline "backup --verify=full '$T/tui full'"
+check ":backup --verify=full runs integrity_check on each database" 'backup of 4 databases to .*tui full done in [0-9.]+ s, each verified \(integrity_check' 90
 
 # ---- a backup runs beside the dashboard ----
 # On a connection of its own: the Orders pane keeps moving (the writer adds
@@ -183,7 +188,7 @@ quit_clean "q before the slow backup"
 start --max-rate 6 "$store"
 wait_for '┌─ Orders'
 latest() { grep -Eo '^│ +[0-9]+ (pending|paid|shipped|refunded|cancelled)' "$T/pane" | grep -Eo '[0-9]+' | sort -n | tail -1; }
-cmdline "backup $T/slow backup"
+cmdline "backup '$T/slow backup'"
 moved=0 first=
 for _ in $(seq 300); do
 	pane >"$T/pane"
@@ -195,7 +200,7 @@ done
 [ "$moved" = 1 ] && ok "the dashboard keeps refreshing while a backup runs (latest order $first, then $now, under the bar)" \
 	|| not_ok "refresh during a backup" "first=$first" "$(cat "$T/pane")"
 check "the slow backup (--max-rate) ends verified" 'backup of 4 databases to .*slow backup done in [0-9.]+ s, each verified' 90
-cmdline "backup $T/cut backup"
+cmdline "backup '$T/cut backup'"
 wait_for ' backup main ' 20
 $TM send-keys q
 wait_for '^\[exit 0\]$' 30 && [ -z "$(find "$T/cut backup" -name '*.partial' 2>/dev/null)" ] \
