@@ -26,9 +26,15 @@ typedef struct bfile bfile;
 /* Start writing dest. incremental: begin from a copy of the current dest
  * (a reflink where the filesystem can; else copied by a thread while the
  * pages are on their way, which wait in memory, up to 32 MB, so the
- * snapshot never waits for the disk). -1 with e (LC_EVERIFY: cannot write
- * there). */
+ * snapshot never waits for the disk). DEST.partial is held under flock
+ * until the commit or abort: a second backup to the same dest meanwhile is
+ * refused, and one left by a backup that died is reused. -1 with e
+ * (LC_EVERIFY: cannot write there, or another backup is writing it). */
 int bfile_open(const char *dest, int incremental, bfile **out, lc_err *e);
+/* -1 with e (LC_EUSAGE) when a file a backup to dest writes (dest, its
+ * .partial, its sidecar and the sidecar's .partial) is one of dbs[0..n)
+ * or their -wal, -shm or -journal (store_check_output). */
+int bfile_check(const char *dest, const char *const *dbs, int n, lc_err *e);
 int bfile_begin(bfile *f, uint32_t page_size, uint32_t pages, lc_err *e);
 /* data: page_size bytes, copied. Consecutive pages are written in runs,
  * so a write error may show at a later page or at bfile_commit. */

@@ -57,6 +57,9 @@ int conn_open(const char *target, const conn_opts *o, conn **out, lc_err *e);
  * (LC_EUSAGE) when it is one of a local target's databases or their -wal,
  * -shm or -journal (store_check_output), else 0. */
 int conn_check_output(conn *c, const char *path, lc_err *e);
+/* The paths of a local target's databases (malloc'd array, NULL-terminated,
+ * *n of them; the names are c's), for such checks; none for a remote one. */
+const char **conn_local_dbs(conn *c, int *n);
 /* A local file litecon is about to read as a script (.read): -1 with e
  * (LC_EUSAGE) when it is one of those same files. Opening and closing one
  * would drop the locks this process holds on it (POSIX; see keepfd.h). */

@@ -457,7 +457,7 @@ static int keep_try(uint32_t id, const char *schema, double rate, const char *de
 	const char **dbs = xcalloc((size_t)n + 1, sizeof *dbs);
 	for (int i = 0; i < n; i++)
 		dbs[i] = engine_db_at(A.en, i)->path;
-	rc = store_check_output(dest, dbs, n, e);  /* a host DEST onto a database we read: never */
+	rc = bfile_check(dest, dbs, n, e);  /* a host DEST (or its .partial) onto a database we read: never */
 	free(dbs);
 	*from_side = 0;
 	if (rc < 0)

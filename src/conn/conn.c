@@ -117,9 +117,7 @@ int conn_open(const char *spec, const conn_opts *o, conn **out, lc_err *e)
 	return rc;
 }
 
-/* The paths of a local target's databases (NULL-terminated, malloc'd; the
- * names are c's); none for a remote one. */
-static const char **local_dbs(conn *c, int *n)
+const char **conn_local_dbs(conn *c, int *n)
 {
 	*n = c->local ? conn_ndb(c) : 0;
 	const char **dbs = xcalloc((size_t)*n + 1, sizeof *dbs), *schema;
@@ -131,7 +129,7 @@ static const char **local_dbs(conn *c, int *n)
 int conn_check_output(conn *c, const char *path, lc_err *e)
 {
 	int n;
-	const char **dbs = local_dbs(c, &n);
+	const char **dbs = conn_local_dbs(c, &n);
 	int rc = store_check_output(path, dbs, n, e);
 	free(dbs);
 	return rc;
@@ -140,7 +138,7 @@ int conn_check_output(conn *c, const char *path, lc_err *e)
 int conn_check_input(conn *c, const char *path, lc_err *e)
 {
 	int n, whole;
-	const char **dbs = local_dbs(c, &n);
+	const char **dbs = conn_local_dbs(c, &n);
 	char *f = store_target_part(path, dbs, n, &whole);
 	free(dbs);
 	if (!f)

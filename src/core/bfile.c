@@ -19,6 +19,7 @@
 #include "bfile.h"
 #include "sha256.h"
 #include "snapshot.h"
+#include "store.h"
 #include "util.h"
 
 #include <errno.h>
@@ -30,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -60,6 +62,7 @@ struct bfile {
 
 static void save_hashes(const char *dest, uint32_t page_size, const uint8_t *hashes, uint32_t n);
 static void unlink_sidecar(const char *dest);
+static char *side_path(const char *dest);
 
 static int fail(bfile *f, lc_err *e, const char *what)
 {
@@ -126,15 +129,65 @@ static int copied(bfile *f, lc_err *e)
 	return fail(f, e, "write");
 }
 
+/* Take f->partial for this backup alone, under flock until it is renamed
+ * or removed: created afresh, or the leftover of a backup that died
+ * (nobody holds it) emptied and reused. Never unlinked to be replaced, so
+ * the flock is on the one file every backup to dest opens. 1: another
+ * backup holds it; -1 with errno. */
+static int take_partial(bfile *f)
+{
+	for (int tries = 0; tries < 8; tries++) {
+		int fd = open(f->partial, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600), fresh = fd >= 0;
+		if (fd < 0 && errno == EEXIST)
+			fd = open(f->partial, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+		if (fd < 0 && errno == ENOENT)
+			continue;  /* renamed or removed since */
+		if (fd < 0)
+			return -1;
+		if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+			int busy = errno == EWOULDBLOCK;
+			close(fd);
+			return busy ? 1 : -1;
+		}
+		struct stat a, b;
+		if (fstat(fd, &a) == 0 && stat(f->partial, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino &&
+		    S_ISREG(a.st_mode) && (fresh || ftruncate(fd, 0) == 0)) {
+			f->fd = fd;
+			return 0;
+		}
+		close(fd);  /* renamed into place by the backup that held it: look again */
+	}
+	errno = EEXIST;
+	return -1;
+}
+
+int bfile_check(const char *dest, const char *const *dbs, int n, lc_err *e)
+{
+	char *side = side_path(dest);
+	char *paths[] = { xstrdup(dest), xasprintf("%s.partial", dest), xstrdup(side), xasprintf("%s.partial", side) };
+	int rc = 0;
+	for (size_t i = 0; i < sizeof paths / sizeof *paths; i++) {
+		if (rc == 0)
+			rc = store_check_output(paths[i], dbs, n, e);
+		free(paths[i]);
+	}
+	free(side);
+	return rc;
+}
+
 int bfile_open(const char *dest, int incremental, bfile **out, lc_err *e)
 {
 	bfile *f = xcalloc(1, sizeof *f);
 	f->dest = xstrdup(dest);
 	f->partial = xasprintf("%s.partial", dest);
 	*out = NULL;
-	f->fd = open(f->partial, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (f->fd < 0) {
-		fail(f, e, "create");
+	int got = take_partial(f);
+	if (got != 0) {
+		if (got > 0)
+			lc_err_set(e, LC_EVERIFY, "another backup is writing %s; %s was left as it was (let that one finish)",
+				   f->partial, dest);
+		else
+			fail(f, e, "create");
 		free(f->dest), free(f->partial), free(f);
 		return -1;
 	}
@@ -402,8 +455,13 @@ static void save_hashes(const char *dest, uint32_t page_size, const uint8_t *has
 	size_t len = (size_t)n * SNAP_HASH;
 	sha256 h;
 	FILE *fp = NULL;
-	if (side_head(dest, page_size, n, head) < 0 || !(fp = fopen(tmp, "wbe")))
+	int fd = side_head(dest, page_size, n, head) < 0 ? -1
+			 : open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0 || !(fp = fdopen(fd, "wb"))) {
+		if (fd >= 0)
+			close(fd);
 		goto out;
+	}
 	sha256_init(&h);
 	sha256_add(&h, head, sizeof head);
 	sha256_add(&h, hashes, len);

@@ -386,15 +386,18 @@ int backup_run(conn *c, const char *dest, const backup_opts *o, lc_err *e)
 		free(hpath);
 		return rc;
 	}
-	for (int i = 0; i < n; i++) {  /* all of them before anything is written */
+	int nl, clash = 0;
+	const char **dbs = conn_local_dbs(c, &nl);
+	for (int i = 0; i < n && !clash; i++) {  /* all of them before anything is written */
 		const char *schema, *path;
 		conn_db(c, i, &schema, &path);
 		char *to = dest_for(dest, path, n > 1);
-		int clash = conn_check_output(c, to, e);
+		clash = bfile_check(to, dbs, nl, e) < 0;
 		free(to);
-		if (clash < 0)
-			return -1;
 	}
+	free(dbs);
+	if (clash)
+		return -1;
 	if (n > 1 && make_dir(dest, e) < 0)
 		return -1;
 	char **names = xcalloc((size_t)n, sizeof *names), **schemas = xcalloc((size_t)n, sizeof *schemas);

@@ -231,6 +231,25 @@ run backup --quiet "${S[@]}" "$R/production.sqlite3" "127.0.0.1:$d/production.sq
 run "$T/self.db" ".output $T/self.db" "select 1;"
 [ "$rc" = 2 ] && grep -q 'would overwrite' "$T/err" && cmp -s "$T/self.db" "$T/self.copy" \
 	&& ok ".output onto the database being read: refused, the file unchanged" || not_ok ".output self" "rc=$rc $(cat "$T/err")"
+# A backup writes DEST.partial first: never onto a database of that name.
+sqlite3 "$T/live.partial" "pragma journal_mode=wal; create table t(x); insert into t values (7);" >/dev/null
+expect_err "a DEST whose .partial is the database being read: refused" 2 'live.partial would overwrite .*live.partial, a database' \
+	backup "$T/live.partial" "$T/live"
+[ "$(sqlite3 "$T/live.partial" 'select x from t')" = 7 ] && [ ! -e "$T/live" ] \
+	&& ok "the database named like the .partial is untouched" || not_ok "live.partial changed" "$(ls -l "$T" | grep live)"
+# Two backups to one DEST at once: the second is refused, the first ends verified and is sound.
+"$LITECON" backup --quiet --max-rate 4 "$d/production.sqlite3" "$T/twice.db" 2>"$T/twice1.err" &
+first=$!
+for _ in $(seq 100); do [ -e "$T/twice.db.partial" ] && break; sleep 0.05; done
+run backup --quiet "$d/production.sqlite3" "$T/twice.db"
+wait $first; rc1=$?
+[ "$rc" = 6 ] && grep -q 'another backup is writing .*twice.db.partial' "$T/err" && [ "$rc1" = 0 ] && consistent "$T/twice.db" >/dev/null \
+	&& ok "a second backup to a DEST being written: exit 6, one sentence; the first ends verified and sound" \
+	|| not_ok "two backups to one DEST" "rc=$rc rc1=$rc1 $(cat "$T/err" "$T/twice1.err")"
+echo junk >"$T/stale.db.partial"
+run backup --quiet "$d/production.sqlite3" "$T/stale.db"
+[ "$rc" = 0 ] && [ ! -e "$T/stale.db.partial" ] && consistent "$T/stale.db" >/dev/null \
+	&& ok "a .partial left by a backup that died is reused, and gone afterwards" || not_ok "stale .partial" "rc=$rc $(cat "$T/err")"
 # Reading one as a script would open and close it: POSIX drops this process's locks on it.
 expect_err ".read of the database being read: refused, one sentence" 2 'self.db is the database .*self.db, which litecon is reading, not a script' \
 	"$T/self.db" ".read $T/self.db"
