@@ -395,8 +395,9 @@ static int a_inspect(conn *c, const inspect_opts *o, inspect_report **out, lc_er
 typedef struct bstate {
 	const snap_sink *k;
 	void *ctx;
-	uint32_t page_size;
-	int stopped;
+	uint32_t page_size, pages;  /* from the one BINFO */
+	int done;           /* BDONE came (exactly one, before END) */
+	int stopped;        /* the sink failed (its error is in e): CANCEL sent */
 	ZSTD_DCtx *z;       /* owned: we asked for ZPAGES, or NULL */
 	buf raw;            /* owned: a ZPAGES frame decompressed */
 	uint64_t wire;      /* bytes of PAGES and ZPAGES frames received */
@@ -410,7 +411,7 @@ static int on_pages(aconn *a, bstate *b, uint32_t id, const frame *f, lc_err *e)
 		return bad_frame(a, f, e);
 	for (uint32_t i = 0; i < n; i++) {
 		uint32_t pgno = rd_u32(&r);
-		if (r.bad || r.n < b->page_size || pgno == 0)
+		if (r.bad || r.n < b->page_size || pgno == 0 || pgno > b->pages)
 			return bad_frame(a, f, e);
 		if (!b->stopped && b->k->page(b->ctx, pgno, r.p)) {
 			b->stopped = 1;
@@ -445,7 +446,21 @@ static int on_zpages(aconn *a, bstate *b, uint32_t id, const frame *f, lc_err *e
 	return on_pages(a, b, id, &plain, e);
 }
 
-static int on_bdone(aconn *a, const frame *f, snap_result *res, char sha[65], lc_err *e)
+/* The backup's page size and count: once, before any page. */
+static int on_binfo(aconn *a, bstate *b, const frame *f, lc_err *e)
+{
+	rd r = rd_of(f);
+	uint32_t ps = rd_u32(&r), pages = rd_u32(&r);
+	if (r.bad || b->page_size || ps < 512 || ps > 65536 || (ps & (ps - 1)))
+		return bad_frame(a, f, e);
+	b->page_size = ps, b->pages = pages;
+	if (b->k && b->k->begin(b->ctx, ps, pages))
+		b->stopped = 1;
+	return 0;
+}
+
+/* The result: once, and for the pages BINFO announced. */
+static int on_bdone(aconn *a, bstate *b, const frame *f, snap_result *res, char sha[65], lc_err *e)
 {
 	rd r = rd_of(f);
 	const char *s;
@@ -458,8 +473,10 @@ static int on_bdone(aconn *a, const frame *f, snap_result *res, char sha[65], lc
 	res->taken_at = rd_f64(&r);
 	res->pinned_ms = (long long)rd_u64(&r);
 	rd_str(&r, &s, &n);
-	if (r.bad || n > 64 || !sane_time(res->taken_at))
+	if (r.bad || n > 64 || !sane_time(res->taken_at) || b->done || res->sent > res->pages ||
+	    (b->page_size && (res->page_size != b->page_size || res->pages != b->pages)))
 		return bad_frame(a, f, e);
+	b->done = 1;
 	if (sha)
 		snprintf(sha, 65, "%.*s", (int)n, s);
 	return 0;
@@ -504,12 +521,7 @@ static int a_backup(conn *c, const backup_req *q, const snap_sink *k, void *ctx,
 	while (rc == 0 && (rc = recv_frame(a, id, &f, e)) == 0) {
 		rd r = rd_of(&f);
 		if (f.type == P_BINFO) {
-			b.page_size = rd_u32(&r);
-			uint32_t pages = rd_u32(&r);
-			if (r.bad || b.page_size < 512 || b.page_size > 65536)
-				rc = bad_frame(a, &f, e);
-			else if (k && k->begin(ctx, b.page_size, pages))
-				b.stopped = 1;
+			rc = on_binfo(a, &b, &f, e);
 		} else if (f.type == P_PAGES || f.type == P_ZPAGES) {
 			b.wire += f.n;
 			rc = !k ? bad_frame(a, &f, e) : f.type == P_PAGES ? on_pages(a, &b, id, &f, e)
@@ -519,10 +531,11 @@ static int a_backup(conn *c, const backup_req *q, const snap_sink *k, void *ctx,
 			if (k && k->progress && !r.bad)
 				k->progress(ctx, done, total);
 		} else if (f.type == P_BDONE) {
-			rc = on_bdone(a, &f, res, sha, e);
-		} else if (f.type == P_ERROR) {
-			rc = remote_error(&f, e);
+			rc = on_bdone(a, &b, &f, res, sha, e);
+		} else if (f.type == P_ERROR) {  /* after our CANCEL, the sink's own error is the one to tell */
+			rc = b.stopped && e->code ? -1 : remote_error(&f, e);
 		} else if (f.type == P_END) {
+			rc = b.done || b.stopped ? 0 : bad_frame(a, &f, e);
 			break;
 		} else {
 			rc = bad_frame(a, &f, e);

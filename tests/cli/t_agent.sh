@@ -97,6 +97,14 @@ for m in zbomb:always zjunk:always zunasked:never; do
 		ok "fake helper '${m%%:*}' (compressed pages): one sentence, exit 4, no DEST, no .partial"
 	else not_ok "fake helper ${m%%:*}" "rc=$rc $(cat "$T/err")" "$(ls "$T" | grep z.db)"; fi
 done
+# Backup frames out of order or out of bounds: one sentence naming the frame, exit 4, no DEST.
+for m in binfo2:BINFO pgbig:PAGES nodone:END; do
+	FAKE_AGENT=${m%%:*} timeout 30 "$LITECON" backup --quiet --compress never --agent tests/tools/fake_agent.sh \
+		"$d" "$T/f.db" >"$T/out" 2>"$T/err"; rc=$?
+	if [ "$rc" = 4 ] && [ "$(wc -l <"$T/err")" = 1 ] && grep -q "unexpected ${m#*:} frame" "$T/err" && [ ! -e "$T/f.db" ] && [ ! -e "$T/f.db.partial" ]; then
+		ok "fake helper '${m%%:*}' (backup frames): one sentence, exit 4, no DEST, no .partial"
+	else not_ok "fake helper ${m%%:*}" "rc=$rc $(cat "$T/err")" "$(ls "$T" | grep f.db)"; fi
+done
 grep -q 'protocol 2' "$T/err" || FAKE_AGENT=oldmajor "$LITECON" --agent tests/tools/fake_agent.sh "$d" "select 1" 2>"$T/err" >/dev/null
 grep -q 'speaks protocol 2, this litecon 1' "$T/err" && ok "a protocol major mismatch says so" || not_ok "major mismatch" "$(cat "$T/err")"
 

@@ -169,6 +169,10 @@ cp "$T/local-1.db" "$T/full.db"; before=$(sha256sum <"$T/full.db")
 (ulimit -f 512; "$LITECON" backup --quiet "$d/production.sqlite3" "$T/full.db") >"$T/out" 2>"$T/err"; rc=$?
 [ "$rc" = 6 ] && [ "$(wc -l <"$T/err")" = 1 ] && [ "$(sha256sum <"$T/full.db")" = "$before" ] && [ ! -e "$T/full.db.partial" ] \
 	&& ok "no room to write (a file size limit): one sentence, exit 6, DEST unchanged" || not_ok "full disk" "rc=$rc $(cat "$T/err")"
+(ulimit -f 512; "$LITECON" backup --quiet "${S[@]}" "$R/production.sqlite3" "$T/full.db") >"$T/out" 2>"$T/err"; rc=$?
+[ "$rc" = 6 ] && [ "$(wc -l <"$T/err")" = 1 ] && grep -q 'File too large' "$T/err" && [ "$(sha256sum <"$T/full.db")" = "$before" ] \
+	&& [ ! -e "$T/full.db.partial" ] && ok "no room for a pull over ssh: the write error, exit 6 (not the helper's 'cancelled'), DEST unchanged" \
+	|| not_ok "full disk over ssh" "rc=$rc $(cat "$T/err")"
 if [ "$(id -u)" = 0 ] && mkdir -p "$T/tiny" && mount -t tmpfs -o size=2m tmpfs "$T/tiny" 2>/dev/null; then
 	run backup --quiet "${S[@]}" "$R/production.sqlite3" "127.0.0.1:$T/tiny/b.db"
 	[ "$rc" = 6 ] && [ -z "$(ls -A "$T/tiny")" ] && ok "a full tmpfs for a backup kept on the host: clean error, nothing left" \

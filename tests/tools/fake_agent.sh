@@ -2,7 +2,9 @@
 # fake_agent.sh: a hostile or broken litecon-agent for tests, chosen by
 # $FAKE_AGENT: garbage, huge, truncated, oldmajor, silent, badrows, exit;
 # for backups (protocol 1.2, ZPAGES): zbomb (a piece that inflates past the
-# length it claims), zjunk (not zstd), zunasked (ZPAGES nobody asked for).
+# length it claims), zjunk (not zstd), zunasked (ZPAGES nobody asked for);
+# binfo2 (a second BINFO with another page size), pgbig (a page past the
+# count BINFO gave), nodone (END with no BDONE).
 # Frames: u32 length | u8 type | u32 id | payload (docs/protocol.md).
 hello() { printf '\nlitecon-agent-frames\n'; printf '\000\000\000\021\001\000\000\000\000\000'"$1"'\000\000\000\000\000\004fake'; }
 . "$(dirname "$0")/frames.sh"
@@ -17,6 +19,9 @@ case ${FAKE_AGENT:-garbage} in
 zbomb)    opened; { be 4 100; head -c 1048576 /dev/zero | zstd -q -c; } | frame 29 2; sleep 2 ;;
 zjunk)    opened; { be 4 100; head -c 64 /dev/urandom; } | frame 29 2; sleep 2 ;;
 zunasked) opened; { be 4 100; head -c 100 /dev/zero | zstd -q -c; } | frame 29 2; sleep 2 ;;
+binfo2)   opened; { be 4 65536; be 4 10; } | frame 25 2; sleep 2 ;;
+pgbig)    opened; { be 4 1; be 4 11; head -c 4096 /dev/zero; } | frame 26 2; sleep 2 ;;
+nodone)   opened; { be 4 1; be 4 1; head -c 4096 /dev/zero; } | frame 26 2; frame 20 2 </dev/null; sleep 2 ;;
 garbage)  head -c 4096 /dev/urandom ;;
 noisy)    head -c 70000 /dev/zero | tr '\0' x ;;
 junkfirst) printf 'Welcome to the shop server!\n'; exec "${REAL_AGENT:?}" ;;
