@@ -36,6 +36,11 @@ int bfile_open(const char *dest, int incremental, bfile **out, lc_err *e);
  * or their -wal, -shm or -journal (store_check_output). */
 int bfile_check(const char *dest, const char *const *dbs, int n, lc_err *e);
 int bfile_begin(bfile *f, uint32_t page_size, uint32_t pages, lc_err *e);
+/* tick(ctx) is called many times a second while quick_check or
+ * integrity_check runs (a helper keeps its client informed, a client
+ * notices Ctrl-C); a nonzero return stops the check, and the commit fails
+ * with LC_ECANCEL. */
+void bfile_set_tick(bfile *f, int (*tick)(void *ctx), void *ctx);
 /* data: page_size bytes, copied. Consecutive pages are written in runs,
  * so a write error may show at a later page or at bfile_commit. */
 int bfile_page(bfile *f, uint32_t pgno, const uint8_t *data, lc_err *e);

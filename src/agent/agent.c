@@ -78,6 +78,19 @@ static void send_simple(int type, uint32_t id, unsigned code, const char *text)
 	flush();
 }
 
+static volatile sig_atomic_t busy;    /* a request runs (A.running), for on_term */
+static volatile sig_atomic_t term_sig; /* SIGTERM or SIGHUP came during one */
+
+/* The request in progress (0: none). A signal that came during one takes
+ * effect when it is over, its cleanup done. */
+static void set_running(uint32_t id)
+{
+	A.running = id;
+	busy = id != 0;
+	if (!id && term_sig)
+		_exit(128 + term_sig);
+}
+
 static void finish(int code, const char *text)
 {
 	send_simple(P_STATUS, 0, (unsigned)code, text);
@@ -284,9 +297,9 @@ static void r_query(uint32_t id, rd *r)
 		return;
 	}
 	engine_set_timeout(A.en, (int)timeout);
-	A.running = id;
+	set_running(id);
 	int rc = engine_exec(A.en, sql, &k, &q, &e);
-	A.running = 0;
+	set_running(0);
 	close_rows(&q);
 	flush();
 	if (rc < 0)
@@ -328,11 +341,11 @@ static void r_inspect(uint32_t id, rd *r)
 		free(orders);
 		return;
 	}
-	A.running = id;
+	set_running(id);
 	int rc = probe_run(A.en, &o, &rep, &e);
 	if (rc == 0 && openers)
 		probe_openers(A.en, rep);
-	A.running = 0;
+	set_running(0);
 	if (rc < 0) {
 		fail(id, &e);
 	} else {
@@ -358,6 +371,8 @@ typedef struct bsink {
 	lc_err *e;
 	int z;              /* the client asked for ZPAGES */
 	buf raw;            /* owned: with z, the PAGES payload being gathered */
+	long long told;     /* kept here: when PROGRESS was last sent */
+	uint32_t pages;     /* kept here: the snapshot's page count */
 } bsink;
 
 static void put_be32(uint8_t *p, uint32_t v)
@@ -385,7 +400,7 @@ static void close_pages(bsink *b)
 static int b_begin(void *ctx, uint32_t page_size, uint32_t pages)
 {
 	bsink *b = ctx;
-	b->page_size = page_size;
+	b->page_size = page_size, b->pages = pages;
 	if (b->file)
 		return bfile_begin(b->file, page_size, pages, b->e);
 	size_t at = proto_begin(&A.tx, P_BINFO, b->id);
@@ -415,13 +430,20 @@ static int b_page(void *ctx, uint32_t pgno, const uint8_t *data)
 	return 0;
 }
 
+/* PROGRESS: also for a backup kept here, which sends nothing else until
+ * BDONE; the client takes a long silence for a lost helper. */
 static void b_progress(void *ctx, uint32_t done, uint32_t total)
 {
 	bsink *b = ctx;
 	watch_input(NULL);  /* a CANCEL, or the client gone */
-	if (b->file)
-		return;
-	close_pages(b);
+	if (b->file) {
+		long long now = now_ms();
+		if (now - b->told < 1000)
+			return;
+		b->told = now;
+	} else {
+		close_pages(b);
+	}
 	size_t at = proto_begin(&A.tx, P_PROGRESS, b->id);
 	proto_u32(&A.tx, done);
 	proto_u32(&A.tx, total);
@@ -445,6 +467,15 @@ static void send_bdone(uint32_t id, const snap_result *s, const char *sha)
 
 static const snap_sink bsink_ops = { b_begin, b_page, b_progress };
 
+/* While a backup kept here is checked: PROGRESS now and then, and a
+ * CANCEL (or the client gone, or SIGTERM) stops the check. */
+static int keep_tick(void *ctx)
+{
+	bsink *b = ctx;
+	b_progress(b, b->pages, b->pages);
+	return engine_cancel_pending();
+}
+
 /* One try at a backup kept on this host, compared with the one already
  * at dest. *from_side: its hashes came from dest's sidecar. */
 static int keep_try(uint32_t id, const char *schema, double rate, const char *dest, int full, snap_result *s,
@@ -466,6 +497,7 @@ static int keep_try(uint32_t id, const char *schema, double rate, const char *de
 	*e = (lc_err){ 0 };
 	rc = bfile_open(dest, own_n > 0, &b.file, e);
 	if (rc == 0) {
+		bfile_set_tick(b.file, keep_tick, &b);
 		rc = snapshot_run(A.en, schema, own, own_n, own_ps, rate, &bsink_ops, &b, s, e);
 		rc = rc < 0 ? (bfile_abort(b.file), -1) : bfile_commit(b.file, s->digest, full, sha, e);
 	}
@@ -480,7 +512,7 @@ static int run_backup(uint32_t id, const char *schema, const char *known, size_t
 	snap_result s;
 	char sha[65] = "";
 	int rc, from_side, tries = 0;
-	A.running = id;
+	set_running(id);
 	if (*dest) {  /* kept on the host; once more from dest's own pages if it did not match its sidecar */
 		do
 			rc = keep_try(id, schema, rate, dest, full, &s, sha, &from_side, e);
@@ -495,7 +527,7 @@ static int run_backup(uint32_t id, const char *schema, const char *known, size_t
 			rc = lc_err_set(e, LC_ECONNECT, "the helper could not compress the pages (zstd)");
 		buf_free(&b.raw);
 	}
-	A.running = 0;
+	set_running(0);
 	if (rc == 0)
 		send_bdone(id, &s, sha);
 	return rc < 0 ? -1 : 0;
@@ -593,6 +625,17 @@ static void serve(void)
 	finish(0, "end of input");
 }
 
+/* SIGTERM, SIGHUP: idle, leave at once; in a request, stop it the way a
+ * CANCEL does (a backup kept here removes its .partial) and leave when it
+ * is over (set_running). */
+static void on_term(int sig)
+{
+	if (!busy)
+		_exit(128 + sig);
+	term_sig = sig;
+	engine_cancel();
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 2 && strcmp(argv[1], "--version") == 0)
@@ -606,6 +649,9 @@ int main(int argc, char **argv)
 	}
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGINT, SIG_IGN);  /* litecon sends CANCEL; a terminal's ^C is not ours */
+	struct sigaction sa = { .sa_handler = on_term };
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 	private_stdout();
 	be_gentle();
 	A.q = outq_start(A.out, HOLD_BYTES);

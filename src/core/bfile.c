@@ -58,6 +58,9 @@ struct bfile {
 	uint8_t *hash;          /* owned: the file's page hashes (check thread) */
 	uint32_t nhash;
 	int match;              /* 1: the file's digest is the snapshot's */
+	int (*tick)(void *ctx); /* called often during the check; nonzero stops it */
+	void *tick_ctx;
+	int ticked_stop;        /* the tick stopped the check */
 };
 
 static void save_hashes(const char *dest, uint32_t page_size, const uint8_t *hashes, uint32_t n);
@@ -271,6 +274,17 @@ int bfile_page(bfile *f, uint32_t pgno, const uint8_t *data, lc_err *e)
 	return write_page(f, pgno, data, e);
 }
 
+void bfile_set_tick(bfile *f, int (*tick)(void *ctx), void *ctx)
+{
+	f->tick = tick, f->tick_ctx = ctx;
+}
+
+static int check_tick(void *arg)
+{
+	bfile *f = arg;
+	return f->ticked_stop = f->tick(f->tick_ctx) != 0;
+}
+
 /* PRAGMA quick_check/integrity_check and page_count of the .partial. It
  * reads through mmap: every page is read once or twice, and on a VM a
  * read() per page costs more than the check itself. */
@@ -286,10 +300,14 @@ static int check_db(bfile *f, int full, lc_err *e)
 		sqlite3_exec(db, mm, NULL, NULL, NULL);  /* a plain read() per page if it is refused */
 	sqlite3_free(mm);
 	const char *sql = full ? "PRAGMA integrity_check(1)" : "PRAGMA quick_check(1)";
+	if (rc == SQLITE_OK && f->tick)
+		sqlite3_progress_handler(db, 10000, check_tick, f);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
 	const char *res = rc == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) : NULL;
-	if (!res || strcmp(res, "ok") != 0)
+	if (f->ticked_stop)
+		rc = lc_err_set(e, LC_ECANCEL, "the backup was cancelled during its check; %s was left as it was", f->dest);
+	else if (!res || strcmp(res, "ok") != 0)
 		rc = lc_err_set(e, LC_EVERIFY, "the backup fails %s (%s); %s was left as it was",
 				full ? "integrity_check" : "quick_check", res ? res : sqlite3_errmsg(db), f->dest);
 	else

@@ -83,7 +83,7 @@ static void pace(copy *c)
 		return;
 	double due_ms = (double)c->sent * c->page_size / c->max_rate * 1000.0;
 	long long ahead = (long long)due_ms - (now_ms() - c->t0);
-	if (ahead > 0) {
+	if (ahead > 0 && !engine_cancel_pending()) {  /* cancelled: finish the step at once */
 		struct timespec ts = { ahead / 1000, (ahead % 1000) * 1000000 };
 		nanosleep(&ts, NULL);
 	}
@@ -354,11 +354,21 @@ static void finish_digest(copy *c, uint32_t pages, uint8_t out[32])
 	free(flat);
 }
 
+/* Pages per step: 256, or under --max-rate about 0.1 s worth, so that
+ * progress and a cancel are seen that often at any rate. */
+static int step_pages(const copy *c)
+{
+	if (c->max_rate <= 0)
+		return 256;
+	double n = c->max_rate * 0.1 / (c->page_size ? c->page_size : 4096);
+	return n >= 256 ? 256 : n >= 1 ? (int)n : 1;
+}
+
 /* Step the backup in chunks: progress, cancel, rate. */
 static int copy_pages(copy *c, sqlite3_backup *b, uint32_t pages, lc_err *e)
 {
 	int rc;
-	while ((rc = sqlite3_backup_step(b, 256)) == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED) {
+	while ((rc = sqlite3_backup_step(b, step_pages(c))) == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED) {
 		ring_drain(c, 1);  /* progress counts pages handed on */
 		if (c->sink->progress && !c->failed)
 			c->sink->progress(c->ctx, pages - (uint32_t)sqlite3_backup_remaining(b), pages);

@@ -116,6 +116,13 @@ static void summary(const job *j, const snap_result *r, const char *dest, int fu
 	buf_free(&d);
 }
 
+/* Ctrl-C (or the dashboard's q) stops the check of a big file too. */
+static int stop_tick(void *ctx)
+{
+	(void)ctx;
+	return conn_interrupted();
+}
+
 /* One attempt: the hashes of what is at dest, a snapshot, the .partial,
  * verification. *from_side: the hashes came from dest's sidecar. */
 static int pull_try(conn *c, job *j, const char *dest, snap_result *r, char sha[65], int *from_side)
@@ -126,6 +133,8 @@ static int pull_try(conn *c, job *j, const char *dest, snap_result *r, char sha[
 	backup_req q = { .schema = j->schema, .known = known, .nknown = nk, .known_page_size = kps,
 			 .max_rate = j->o->max_rate * 1e6, .full = j->o->verify_full, .compress = j->o->compress };
 	int rc = bfile_open(dest, nk > 0, &j->f, j->e);
+	if (rc == 0)
+		bfile_set_tick(j->f, stop_tick, NULL);
 	if (rc == 0)
 		rc = conn_backup(c, &q, &sink, j, r, NULL, j->e);
 	if (j->bar && j->total)

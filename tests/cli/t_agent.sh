@@ -97,6 +97,26 @@ for m in zbomb:always zjunk:always zunasked:never; do
 		ok "fake helper '${m%%:*}' (compressed pages): one sentence, exit 4, no DEST, no .partial"
 	else not_ok "fake helper ${m%%:*}" "rc=$rc $(cat "$T/err")" "$(ls "$T" | grep z.db)"; fi
 done
+# SIGTERM (or SIGHUP) to a helper writing a backup kept on its host: it stops
+# as a CANCEL stops it, removes the .partial, and exits.
+. tests/tools/frames.sh
+mkfifo "$T/ain"
+"$AGENT" <"$T/ain" >"$T/aout" 2>/dev/null &
+ap=$!
+exec 7>"$T/ain"
+{ { be 2 1; be 2 2; pstr test; } | frame 1 1
+  { pstr "$d"; be 4 30000; } | frame 2 2
+  { pstr main; be 4 0; pstr ""; printf '\100\323\210\000\000\000\000\000'; pstr "$T/kept.db"; be 1 0; be 1 0; } | frame 7 3
+} >&7  # max_rate 20000 bytes/s: the copy lasts
+for _ in $(seq 100); do [ -e "$T/kept.db.partial" ] && break; sleep 0.05; done
+[ -e "$T/kept.db.partial" ] || not_ok "the kept backup started" "$(ls "$T")"
+kill -TERM "$ap"
+for _ in $(seq 100); do kill -0 "$ap" 2>/dev/null || break; sleep 0.05; done
+exec 7>&-
+kill -0 "$ap" 2>/dev/null && { not_ok "the helper exits on SIGTERM"; kill -9 "$ap"; } \
+	|| { [ ! -e "$T/kept.db.partial" ] && [ ! -e "$T/kept.db" ] && ok "SIGTERM to a helper writing a kept backup: it exits, no .partial, no DEST" \
+	|| not_ok "SIGTERM left files" "$(ls "$T" | grep kept)"; }
+wait "$ap" 2>/dev/null
 # Backup frames out of order or out of bounds: one sentence naming the frame, exit 4, no DEST.
 for m in binfo2:BINFO pgbig:PAGES nodone:END; do
 	FAKE_AGENT=${m%%:*} timeout 30 "$LITECON" backup --quiet --compress never --agent tests/tools/fake_agent.sh \

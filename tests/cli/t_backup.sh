@@ -122,6 +122,11 @@ sha=$(sqlite3 :memory: "select json_extract(readfile('$T/storebk/manifest.json')
 run backup --quiet "${S[@]}" "$R/production.sqlite3" "127.0.0.1:$T/on host's.db"
 [ "$rc" = 0 ] && [ "$(sqlite3 -readonly "$T/on host's.db" 'pragma quick_check')" = ok ] && ok "a backup kept on the host (DEST with a space and a quote)" \
 	|| not_ok "on-host backup" "rc=$rc $(cat "$T/err")"
+# Kept on the host, and slow: the helper sends PROGRESS meanwhile, so --timeout 1 (litecon
+# takes 31 s of silence for a lost helper) does not end a 40 s backup.
+run backup --quiet --timeout 1 --max-rate 0.25 "${S[@]}" "$R/production.sqlite3" "127.0.0.1:$T/slow kept.db"
+[ "$rc" = 0 ] && [ "$(sqlite3 -readonly "$T/slow kept.db" 'pragma quick_check')" = ok ] \
+	&& ok "a slow backup kept on the host outlasts the helper's silence limit (PROGRESS frames)" || not_ok "slow kept backup" "rc=$rc $(cat "$T/err")"
 hside="$T/.on host's.db.litecon-hashes"
 if [ -s "$hside" ]; then
 	printf 'garbage!' | dd of="$T/on host's.db" bs=1 seek=$((4096 * 7 + 100)) conv=notrunc 2>/dev/null
