@@ -545,10 +545,16 @@ static void r_backup(uint32_t id, rd *r)
 	int full = (int)rd_u8(r);
 	unsigned flags = r->n ? rd_u8(r) : 0;  /* protocol 1.2 */
 	lc_err e = { 0 };
+	/* known points into A.rx, which reading a CANCEL during the backup may
+	 * move: the backup gets its own copy. */
+	char *own = r->bad ? NULL : xmalloc(nk + 1);
+	if (own && nk)
+		memcpy(own, known, nk);
 	if (!schema || !dest || r->bad)
 		fail(id, &(lc_err){ LC_ECONNECT, "bad BACKUP request" });
-	else if (need_open(id) == 0 && run_backup(id, schema, known, nk, kps, rate, dest, full, flags, &e) < 0)
+	else if (need_open(id) == 0 && run_backup(id, schema, own, nk, kps, rate, dest, full, flags, &e) < 0)
 		fail(id, &e);
+	free(own);
 	free(schema);
 	free(dest);
 }
