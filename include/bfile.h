@@ -51,6 +51,16 @@ int bfile_page(bfile *f, uint32_t pgno, const uint8_t *data, lc_err *e);
  * (LC_EVERIFY); -2 with e when the pages do not match the digest (the
  * sidecar is dropped: an incremental backup may retry from a fresh read). */
 int bfile_commit(bfile *f, const uint8_t digest[32], int full, char sha[65], lc_err *e);
+/* bfile_commit in two halves, for a set of files renamed together (a
+ * store): bfile_verify does all but the rename (on failure f is freed, the
+ * .partial removed); bfile_finish renames, syncs and frees f, and
+ * bfile_abort gives a verified one up. */
+int bfile_verify(bfile *f, const uint8_t digest[32], int full, char sha[65], lc_err *e);
+int bfile_finish(bfile *f, lc_err *e);
+/* A small file written the same way (path.partial, fsync, rename, the
+ * directory synced), e.g. manifest.json; data NULL removes path. -1 with e
+ * (LC_EVERIFY). */
+int bfile_put(const char *path, const char *data, size_t n, lc_err *e);
 /* Give up: remove the .partial, free f. NULL is fine. */
 void bfile_abort(bfile *f);
 

@@ -46,6 +46,8 @@ struct conn {
 	char *target;      /* owned: the target as given */
 	char *peer;        /* owned: what answers (the helper's hello), or NULL */
 	int local;         /* the databases are files on this machine */
+	char *host;        /* owned: the SSH host the target names (also through
+	                      a [target] of the config), or NULL: local */
 };
 
 /* Open the target string (see target.h). On success *out is owned by the

@@ -83,8 +83,10 @@ static int named(target *t, const conn_opts *o, conn **out, lc_err *e)
 		rc = conn_ssh_open(&r, &co, out, e);
 	else
 		rc = helper_path(&co) ? local_agent(r.path, &co, out, e) : conn_local_open(r.path, &co, out, e);
-	if (rc == 0)
+	if (rc == 0) {
 		(*out)->local = r.kind == TARGET_LOCAL;
+		(*out)->host = tc->host ? xstrdup(tc->host) : NULL;
+	}
 out:
 	config_free(&cfg);
 	return rc;
@@ -105,6 +107,8 @@ int conn_open(const char *spec, const conn_opts *o, conn **out, lc_err *e)
 		break;
 	case TARGET_SSH:
 		rc = conn_ssh_open(&t, o, out, e);
+		if (rc == 0)
+			(*out)->host = xstrdup(t.host);
 		break;
 	default:
 		rc = named(&t, o, out, e);
@@ -187,7 +191,8 @@ void conn_free(conn *c)
 	free(c->label);
 	free(c->target);
 	free(c->peer);
-	c->peer = NULL;  /* an implementation's free may free it too */
+	free(c->host);
+	c->peer = NULL, c->host = NULL;  /* an implementation's free may free it too */
 	c->ops->free(c);
 }
 

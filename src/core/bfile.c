@@ -141,9 +141,9 @@ static int take_partial(bfile *f)
 {
 	for (int tries = 0; tries < 8; tries++) {
 		int fd = open(f->partial, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600), fresh = fd >= 0;
-		if (fd < 0 && errno == EEXIST)
-			fd = open(f->partial, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
-		if (fd < 0 && errno == ENOENT)
+		if (fd < 0 && errno != EEXIST)
+			return -1;
+		if (fd < 0 && (fd = open(f->partial, O_RDWR | O_CLOEXEC | O_NOFOLLOW)) < 0 && errno == ENOENT)
 			continue;  /* renamed or removed since */
 		if (fd < 0)
 			return -1;
@@ -370,33 +370,67 @@ static int verify(bfile *f, const uint8_t digest[32], int full, char sha[65], lc
 	return rc;
 }
 
-int bfile_commit(bfile *f, const uint8_t digest[32], int full, char sha[65], lc_err *e)
+int bfile_verify(bfile *f, const uint8_t digest[32], int full, char sha[65], lc_err *e)
 {
 	int rc = -1;
-	if (unhold(f, e) < 0 || flush_run(f, e) < 0)
-		goto out;
-	if (ftruncate(f->fd, (off_t)f->pages * f->page_size) < 0) {
-		fail(f, e, "finish");
-		goto out;
+	if (unhold(f, e) == 0 && flush_run(f, e) == 0) {
+		if (ftruncate(f->fd, (off_t)f->pages * f->page_size) < 0)
+			fail(f, e, "finish");
+		else
+			rc = verify(f, digest, full, sha, e);
 	}
-	if ((rc = verify(f, digest, full, sha, e)) < 0)
-		goto out;
-	rc = -1;
+	if (rc < 0)
+		bfile_abort(f);
+	return rc;
+}
+
+int bfile_finish(bfile *f, lc_err *e)
+{
 	if (rename(f->partial, f->dest) < 0) {
 		fail(f, e, "rename");
-		goto out;
+		bfile_abort(f);
+		return -1;
 	}
 	sync_dir(f->dest);
 	save_hashes(f->dest, f->page_size, f->hash, f->pages);
-	rc = 0;
-out:
-	if (rc < 0) {
-		bfile_abort(f);
-		return rc;
-	}
-	close(f->fd);
+	close(f->fd);  /* the flock goes with it */
 	free(f->dest), free(f->partial), free(f->hash), free(f->run), free(f);
 	return 0;
+}
+
+int bfile_commit(bfile *f, const uint8_t digest[32], int full, char sha[65], lc_err *e)
+{
+	int rc = bfile_verify(f, digest, full, sha, e);
+	return rc < 0 ? rc : bfile_finish(f, e);
+}
+
+int bfile_put(const char *path, const char *data, size_t n, lc_err *e)
+{
+	char *tmp = xasprintf("%s.partial", path);
+	int fd = data ? open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600) : -1, rc = 0;
+	if (!data) {
+		if (unlink(path) < 0 && errno != ENOENT)
+			rc = lc_err_set(e, LC_EVERIFY, "cannot remove %s: %s", path, strerror(errno));
+	} else if (fd < 0) {
+		rc = lc_err_set(e, LC_EVERIFY, "cannot write %s: %s", tmp, strerror(errno));
+	} else {
+		size_t done = 0;
+		errno = 0;
+		for (ssize_t w = 1; done < n && w > 0; done += w > 0 ? (size_t)w : 0)
+			w = write(fd, data + done, n - done);
+		if (done < n || fsync(fd) < 0 || close(fd) < 0 || rename(tmp, path) < 0)
+			rc = lc_err_set(e, LC_EVERIFY, "cannot write %s: %s", path, errno ? strerror(errno) : "short write");
+		else
+			fd = -1;
+	}
+	if (fd >= 0)
+		close(fd);
+	if (rc < 0 && data)
+		unlink(tmp);
+	if (rc == 0)
+		sync_dir(path);
+	free(tmp);
+	return rc;
 }
 
 void bfile_abort(bfile *f)

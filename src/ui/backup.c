@@ -124,8 +124,10 @@ static int stop_tick(void *ctx)
 }
 
 /* One attempt: the hashes of what is at dest, a snapshot, the .partial,
- * verification. *from_side: the hashes came from dest's sidecar. */
-static int pull_try(conn *c, job *j, const char *dest, snap_result *r, char sha[65], int *from_side)
+ * verification, and the rename, or with hold the verified file handed
+ * back for the caller to rename. *from_side: the hashes came from dest's
+ * sidecar. */
+static int pull_try(conn *c, job *j, const char *dest, snap_result *r, char sha[65], int *from_side, bfile **hold)
 {
 	uint8_t *known = NULL;
 	uint32_t kps = 0, nk = 0;
@@ -139,10 +141,14 @@ static int pull_try(conn *c, job *j, const char *dest, snap_result *r, char sha[
 		rc = conn_backup(c, &q, &sink, j, r, NULL, j->e);
 	if (j->bar && j->total)
 		draw(j, 1);
-	if (rc == 0)
+	if (rc == 0 && hold)
+		rc = bfile_verify(j->f, r->digest, j->o->verify_full, sha, j->e);
+	else if (rc == 0)
 		rc = bfile_commit(j->f, r->digest, j->o->verify_full, sha, j->e);
 	else
 		bfile_abort(j->f);
+	if (hold)
+		*hold = rc == 0 ? j->f : NULL;
 	j->f = NULL;
 	free(known);
 	return rc;
@@ -152,64 +158,47 @@ static int pull_try(conn *c, job *j, const char *dest, snap_result *r, char sha[
  * did not match its hash sidecar (the copy failed the digest; the sidecar
  * is gone now), once more from DEST's own pages. */
 static int pull_one(conn *c, const char *schema, const char *dest, const backup_opts *o, snap_result *r, char sha[65],
-		    lc_err *e)
+		    bfile **hold, lc_err *e)
 {
 	job j = { .o = o, .e = e, .schema = schema, .t0 = now_ms(), .bar = !o->quiet && isatty(2) };
-	int from_side, rc = pull_try(c, &j, dest, r, sha, &from_side);
+	int from_side, rc = pull_try(c, &j, dest, r, sha, &from_side, hold);
 	if (rc == -2 && from_side) {
 		buf d = { 0 };
 		esc_display(&d, dest, strlen(dest), 0);
 		say(&j, "note: %s does not match its page hashes (.litecon-hashes); reading it again", d.p);
 		buf_free(&d);
 		*e = (lc_err){ 0 };
-		rc = pull_try(c, &j, dest, r, sha, &from_side);
+		rc = pull_try(c, &j, dest, r, sha, &from_side, hold);
 	}
 	if (rc == 0)
 		summary(&j, r, dest, o->verify_full, 0);
 	return rc < 0 ? -1 : 0;
 }
 
-static void json_str(FILE *f, const char *s)
+static void json_str(buf *b, const char *s)
 {
-	buf b = { 0 };
-	esc_json(&b, s, strlen(s));
-	fprintf(f, "\"%s\"", b.p ? b.p : "");
-	buf_free(&b);
+	buf_addc(b, '"');
+	esc_json(b, s, strlen(s));
+	buf_addc(b, '"');
 }
 
-/* manifest.json of a store backup, written atomically. */
-static int manifest(const char *dir, char **names, char **schemas, snap_result *rs, char (*shas)[65], int n, lc_err *e)
+/* manifest.json of a store backup: each file's name, schema, snapshot time,
+ * page size and count, size and SHA-256. */
+static void manifest_json(buf *b, char **names, char **schemas, const snap_result *rs, char (*shas)[65], int n)
 {
-	char *path = xasprintf("%s/manifest.json", dir), *tmp = xasprintf("%s.partial", path);
-	FILE *f = fopen(tmp, "we");
-	int rc = 0;
-	if (!f) {
-		rc = lc_err_set(e, LC_EVERIFY, "cannot write %s: %s", tmp, strerror(errno));
-		goto out;
-	}
-	fprintf(f, "{\"litecon\":\"%s\",\"files\":[", LC_VERSION);
+	buf_addf(b, "{\"litecon\":\"%s\",\"files\":[", LC_VERSION);
 	for (int i = 0; i < n; i++) {
 		char when[32];
 		time_t t = (time_t)rs[i].taken_at;
 		strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", gmtime(&t));
-		fprintf(f, "%s\n {\"name\":", i ? "," : "");
-		json_str(f, names[i]);
-		fprintf(f, ",\"schema\":");
-		json_str(f, schemas[i]);
-		fprintf(f, ",\"snapshot_at\":\"%s\",\"page_size\":%u,\"page_count\":%u,\"size\":%llu,\"sha256\":\"%s\"}", when,
-			rs[i].page_size, rs[i].pages, (unsigned long long)rs[i].pages * rs[i].page_size, shas[i]);
+		buf_addf(b, "%s\n {\"name\":", i ? "," : "");
+		json_str(b, names[i]);
+		buf_adds(b, ",\"schema\":");
+		json_str(b, schemas[i]);
+		buf_addf(b, ",\"snapshot_at\":\"%s\",\"page_size\":%u,\"page_count\":%u,\"size\":%llu,\"sha256\":\"%s\"}",
+			 when, rs[i].page_size, rs[i].pages, (unsigned long long)rs[i].pages * rs[i].page_size, shas[i]);
 	}
-	fprintf(f, "\n]}\n");
-	if (fflush(f) != 0 || fsync(fileno(f)) != 0)
-		rc = lc_err_set(e, LC_EVERIFY, "cannot write %s: %s", tmp, strerror(errno));
-	fclose(f);
-	if (rc == 0 && rename(tmp, path) < 0)
-		rc = lc_err_set(e, LC_EVERIFY, "cannot rename %s: %s", tmp, strerror(errno));
-	if (rc < 0)
-		unlink(tmp);
-out:
-	free(path), free(tmp);
-	return rc;
+	buf_adds(b, "\n]}\n");
 }
 
 static char *base_of(const char *path)
@@ -234,18 +223,19 @@ static char *dest_for(const char *dest, const char *path, int store)
 }
 
 /* host:/path DEST: the path on the target's host, or NULL for a local
- * DEST. *other is set when DEST names a different host than the target. */
-static char *host_path(const char *dest, const char *tspec, int *other)
+ * DEST. *other is set when DEST names another host than the one c reached
+ * (for a [target] of the config, its name also names that host), or c is
+ * a local target. */
+static char *host_path(const char *dest, const conn *c, int *other)
 {
-	target t, tt = { 0 };
+	target t;
 	lc_err e;
 	char *p = NULL;
 	*other = 0;
 	if (target_parse(dest, &t, &e) == 0 && t.kind == TARGET_SSH) {
 		p = xstrdup(t.path);
-		if (tspec && target_parse(tspec, &tt, &e) == 0 && tt.kind == TARGET_SSH && strcmp(tt.host, t.host) != 0)
-			*other = 1;
-		target_clear(&tt);
+		*other = !c->host || (strcmp(t.host, c->host) != 0 &&
+				      !(c->target[0] == '@' && c->label && strcmp(t.host, c->label) == 0));
 	}
 	target_clear(&t);
 	return p;
@@ -384,11 +374,12 @@ int backup_args(int argc, char **argv, backup_opts *bo, const char **dest, lc_er
 int backup_run(conn *c, const char *dest, const backup_opts *o, lc_err *e)
 {
 	int n = conn_ndb(c), rc = 0, other;
-	char *hpath = host_path(dest, c->target, &other);
+	char *hpath = host_path(dest, c, &other);
 	if (hpath && other) {
 		free(hpath);
-		return lc_err_set(e, LC_EUSAGE, "a host:/path DEST is written by the helper on the target's own host; "
-				  "name that host, or give a local path");
+		return lc_err_set(e, LC_EUSAGE, c->host ? "a host:/path DEST is written by the helper on the target's own host; "
+							 "name that host, or give a local path"
+						       : "a host:/path DEST is for remote targets; give a local path");
 	}
 	if (hpath) {
 		rc = kept_on_host(c, hpath, o, e);
@@ -412,19 +403,28 @@ int backup_run(conn *c, const char *dest, const backup_opts *o, lc_err *e)
 	char **names = xcalloc((size_t)n, sizeof *names), **schemas = xcalloc((size_t)n, sizeof *schemas);
 	snap_result *rs = xcalloc((size_t)n, sizeof *rs);
 	char (*shas)[65] = xcalloc((size_t)n, sizeof *shas);
+	bfile **held = xcalloc((size_t)n, sizeof *held);  /* a store's files: verified, renamed together */
 	for (int i = 0; i < n && rc == 0; i++) {
 		const char *schema, *path;
 		conn_db(c, i, &schema, &path);
 		char *to = dest_for(dest, path, n > 1);
 		names[i] = base_of(to);
 		schemas[i] = xstrdup(schema);
-		rc = pull_one(c, schema, to, o, &rs[i], n > 1 ? shas[i] : NULL, e);  /* file SHA-256s: for the manifest */
+		rc = pull_one(c, schema, to, o, &rs[i], n > 1 ? shas[i] : NULL, n > 1 ? &held[i] : NULL, e);
 		free(to);
 	}
-	if (rc == 0 && n > 1)
-		rc = manifest(dest, names, schemas, rs, shas, n, e);
+	for (int i = 0; i < n; i++)  /* all verified: into place; else none */
+		if (held[i] && (rc < 0 ? (bfile_abort(held[i]), 0) : bfile_finish(held[i], e)) < 0)
+			rc = -1;
+	if (rc == 0 && n > 1) {
+		buf m = { 0 };
+		char *path = xasprintf("%s/manifest.json", dest);
+		manifest_json(&m, names, schemas, rs, shas, n);
+		rc = bfile_put(path, m.p, m.len, e);
+		buf_free(&m), free(path);
+	}
 	for (int i = 0; i < n; i++)
 		free(names[i]), free(schemas[i]);
-	free(names), free(schemas), free(rs), free(shas);
+	free(names), free(schemas), free(rs), free(shas), free(held);
 	return rc;
 }

@@ -117,6 +117,19 @@ if [ "$rc" = 0 ] && [ -f "$T/storebk/manifest.json" ] && [ -f "$T/storebk/produc
 	ok "a store backs up as a directory with manifest.json (4 files)"; else not_ok "store backup" "rc=$rc $(cat "$T/err")"; fi
 sha=$(sqlite3 :memory: "select json_extract(readfile('$T/storebk/manifest.json'), '\$.files[0].sha256')")
 [ "$sha" = "$(sha256sum "$T/storebk/production.sqlite3" | cut -c1-64)" ] && ok "the manifest's SHA-256 matches the file" || not_ok "manifest sha"
+# A store is all or nothing: when one database fails (here: another backup holds its .partial),
+# none is replaced and the manifest still describes the files beside it.
+sqlite3 "$d/production.sqlite3" "update orders set updated_at = 'changed' where id = 1"
+before=$(cat "$T/storebk/production.sqlite3" "$T/storebk/manifest.json" | sha256sum)
+flock "$T/storebk/production_cable.sqlite3.partial" sleep 60 &
+holder=$!
+for _ in $(seq 50); do [ -e "$T/storebk/production_cable.sqlite3.partial" ] && break; sleep 0.05; done
+run backup --quiet "$d" "$T/storebk"
+kill $holder; wait $holder 2>/dev/null; rm -f "$T/storebk/production_cable.sqlite3.partial"
+[ "$rc" = 6 ] && grep -q 'another backup is writing' "$T/err" && [ "$(cat "$T/storebk/production.sqlite3" "$T/storebk/manifest.json" | sha256sum)" = "$before" ] \
+	&& [ -z "$(ls "$T/storebk" | grep '\.partial$')" ] \
+	&& ok "a store backup failing at its second database replaces none (manifest unchanged, no .partial)" \
+	|| not_ok "store all or nothing" "rc=$rc $(cat "$T/err")" "$(ls "$T/storebk")"
 
 # A backup kept on the host, written by the helper.
 run backup --quiet "${S[@]}" "$R/production.sqlite3" "127.0.0.1:$T/on host's.db"
@@ -267,4 +280,7 @@ expect_err "-f with a store's -wal: refused" 2 'production.sqlite3-wal is .*prod
 expect_err "backup needs a DEST" 2 'backup takes a TARGET and a DEST' backup "$d"
 expect_err "a host DEST on another host than the target's" 2 "on the target's own host" backup "${S[@]}" "$R/production.sqlite3" "otherhost:/tmp/x.db"
 expect_err "a host DEST with a local target" 2 'for remote targets' backup "$d/production.sqlite3" "somehost:/tmp/x.db"
+expect_err "a host DEST with a local target through a helper (--agent): refused too" 2 'for remote targets' \
+	backup --agent "$AGENT" "$d/production.sqlite3" "somehost:$T/through-agent.db"
+[ ! -e "$T/through-agent.db" ] && ok "nothing was written on this machine for it" || not_ok "host DEST written locally"
 sshd_stop
