@@ -36,6 +36,8 @@ typedef struct conn_ops {
 	int (*inspect)(conn *c, const inspect_opts *o, inspect_report **out, lc_err *e);
 	int (*backup)(conn *c, const backup_req *r, const snap_sink *sink, void *ctx, snap_result *res,
 		      char sha[65], lc_err *e);
+	/* backups kept on the host (NULL: none, a local target) */
+	int (*keep)(conn *c, int commit, const char *path, const char *data, size_t n, lc_err *e);
 	void (*free)(conn *c);
 } conn_ops;
 
@@ -78,6 +80,10 @@ void conn_free(conn *c);
  * file itself and sha gets its SHA-256. */
 int conn_backup(conn *c, const backup_req *r, const snap_sink *sink, void *ctx, snap_result *res, char sha[65],
 		lc_err *e);
+/* A store's backups kept on the host (backup_req.store): commit renames
+ * them all into place and writes data to path there (its manifest.json);
+ * else they are given up. -1 with e. */
+int conn_keep(conn *c, int commit, const char *path, const char *data, size_t n, lc_err *e);
 /* Gather the store's facts (see inspect.h) on the target's host. *out is
  * owned by the caller (inspect_free). */
 int conn_inspect(conn *c, const inspect_opts *o, inspect_report **out, lc_err *e);

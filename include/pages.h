@@ -42,6 +42,8 @@ typedef struct backup_req {
 	const char *host_dest;       /* a backup kept on the host: its path there, or NULL */
 	int compress;                /* Z_AUTO (over a network), Z_ALWAYS, Z_NEVER */
 	int full;                    /* host_dest: integrity_check instead of quick_check */
+	int store;                   /* host_dest is one of a store's: make its directory,
+	                                keep it verified but not renamed until conn_keep */
 } backup_req;
 
 #endif

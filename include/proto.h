@@ -18,7 +18,7 @@
 #include "util.h"
 
 #define PROTO_MAJOR 1
-#define PROTO_MINOR 2     /* 1: BACKUP; 2: BACKUP's flags, ZPAGES */
+#define PROTO_MINOR 3     /* 1: BACKUP; 2: BACKUP's flags, ZPAGES; 3: KEEP, BACKUP_MKDIR/HOLD */
 #define PROTO_HEADER 9                     /* length + type + id */
 #define PROTO_MAX_FRAME (256u << 20)       /* a 100 MB blob fits in one ROWS frame */
 #define PROTO_BATCH (64u << 10)            /* ROWS frames are flushed at this size */
@@ -37,6 +37,9 @@ enum proto_type {
 	P_INSPECT = 4,   /* str orders_table, u32 latest, u32 stale_s, u8 openers */
 	P_CANCEL = 5,    /* (id = the request to cancel) */
 	P_BYE = 6,
+	P_KEEP = 8,      /* [1.3:] u8 commit, str path, str content: rename the held backups
+	                    (BACKUP_HOLD) into place and write content to path ("" none),
+	                    or with commit 0 give them up; END or ERROR */
 	P_BACKUP = 7,    /* str schema, u32 known_page_size, str known_hashes, f64 max_rate,
 	                    str host_dest ("" = send the pages), u8 full,
 	                    [1.2:] u8 flags (BACKUP_ZSTD: pages as ZPAGES) */
@@ -61,6 +64,8 @@ enum proto_type {
 };
 
 #define BACKUP_ZSTD 1  /* BACKUP flags: compress the pages (zstd level 1) */
+#define BACKUP_MKDIR 2 /* [1.3] host_dest's directory is made (0700) if missing */
+#define BACKUP_HOLD 4  /* [1.3] host_dest verified but not renamed: KEEP does that */
 
 /* A decoded frame; p points into the caller's buffer. */
 typedef struct frame {

@@ -30,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <libgen.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -44,6 +45,8 @@ static struct agent {
 	uint32_t running;     /* id of the request in progress, 0 = none */
 	int eof;              /* stdin closed */
 	long long polled;     /* ms of the last poll during a statement */
+	bfile **held;         /* owned: a store's backups kept here, verified, */
+	int nheld;            /* waiting for KEEP to rename them (BACKUP_HOLD) */
 } A;
 
 /* A pull keeps up to this much of its output in memory while the snapshot
@@ -78,21 +81,35 @@ static void send_simple(int type, uint32_t id, unsigned code, const char *text)
 	flush();
 }
 
-static volatile sig_atomic_t busy;    /* a request runs (A.running), for on_term */
-static volatile sig_atomic_t term_sig; /* SIGTERM or SIGHUP came during one */
+static volatile sig_atomic_t busy;    /* a request runs, or backups are held: on_term */
+static volatile sig_atomic_t term_sig; /* SIGTERM or SIGHUP came meanwhile */
+
+/* Give up the held backups: their .partial files go. */
+static void drop_held(void)
+{
+	for (int i = 0; i < A.nheld; i++)
+		bfile_abort(A.held[i]);
+	free(A.held);
+	A.held = NULL;
+	A.nheld = 0;
+	busy = A.running != 0;
+}
 
 /* The request in progress (0: none). A signal that came during one takes
  * effect when it is over, its cleanup done. */
 static void set_running(uint32_t id)
 {
 	A.running = id;
-	busy = id != 0;
-	if (!id && term_sig)
+	busy = id != 0 || A.nheld;
+	if (!id && term_sig) {
+		drop_held();
 		_exit(128 + term_sig);
+	}
 }
 
 static void finish(int code, const char *text)
 {
+	drop_held();
 	send_simple(P_STATUS, 0, (unsigned)code, text);
 	exit(code);
 }
@@ -120,7 +137,7 @@ static int fill(int wait)
 	ssize_t n;
 	do
 		n = read(A.in, tmp, sizeof tmp);
-	while (n < 0 && errno == EINTR);
+	while (n < 0 && errno == EINTR && !term_sig);  /* SIGTERM while backups are held: end as at EOF */
 	if (n <= 0) {
 		A.eof = 1;
 		return -1;
@@ -476,22 +493,56 @@ static int keep_tick(void *ctx)
 	return engine_cancel_pending();
 }
 
+/* -1 with e when a backup (or KEEP) writing dest would write over a
+ * database we read or its -wal, -shm, -journal (bfile_check): never. */
+static int check_dest(const char *dest, lc_err *e)
+{
+	int n = A.en ? engine_ndb(A.en) : 0;
+	const char **dbs = xcalloc((size_t)n + 1, sizeof *dbs);
+	for (int i = 0; i < n; i++)
+		dbs[i] = engine_db_at(A.en, i)->path;
+	int rc = bfile_check(dest, dbs, n, e);
+	free(dbs);
+	return rc;
+}
+
+/* BACKUP_MKDIR: dest's directory (one level, 0700) for a store's backup. */
+static int make_parent(const char *dest, lc_err *e)
+{
+	char *d = xstrdup(dest);
+	int rc = mkdir(dirname(d), 0700) < 0 && errno != EEXIST ? lc_err_set(e, LC_EVERIFY, "cannot create %s: %s", d,
+									      strerror(errno))
+								 : 0;
+	free(d);
+	return rc;
+}
+
+/* The verified file into place, or with BACKUP_HOLD into A.held until
+ * KEEP renames the whole set. */
+static int keep_commit(bfile *f, const uint8_t digest[32], int full, char sha[65], unsigned flags, lc_err *e)
+{
+	if (!(flags & BACKUP_HOLD))
+		return bfile_commit(f, digest, full, sha, e);
+	int rc = bfile_verify(f, digest, full, sha, e);
+	if (rc == 0) {
+		A.held = xrealloc(A.held, sizeof *A.held * (size_t)(A.nheld + 1));
+		A.held[A.nheld++] = f;
+		busy = 1;
+	}
+	return rc;
+}
+
 /* One try at a backup kept on this host, compared with the one already
  * at dest. *from_side: its hashes came from dest's sidecar. */
-static int keep_try(uint32_t id, const char *schema, double rate, const char *dest, int full, snap_result *s,
-		    char sha[65], int *from_side, lc_err *e)
+static int keep_try(uint32_t id, const char *schema, double rate, const char *dest, int full, unsigned flags,
+		    snap_result *s, char sha[65], int *from_side, lc_err *e)
 {
 	bsink b = { .id = id, .e = e };
 	uint8_t *own = NULL;
 	uint32_t own_n = 0, own_ps = 0;
-	int n = engine_ndb(A.en), rc;
-	const char **dbs = xcalloc((size_t)n + 1, sizeof *dbs);
-	for (int i = 0; i < n; i++)
-		dbs[i] = engine_db_at(A.en, i)->path;
-	rc = bfile_check(dest, dbs, n, e);  /* a host DEST (or its .partial) onto a database we read: never */
-	free(dbs);
+	int rc;
 	*from_side = 0;
-	if (rc < 0)
+	if (check_dest(dest, e) < 0 || ((flags & BACKUP_MKDIR) && make_parent(dest, e) < 0))
 		return -1;
 	*from_side = bfile_known(dest, &own_ps, &own, &own_n);
 	*e = (lc_err){ 0 };
@@ -499,7 +550,7 @@ static int keep_try(uint32_t id, const char *schema, double rate, const char *de
 	if (rc == 0) {
 		bfile_set_tick(b.file, keep_tick, &b);
 		rc = snapshot_run(A.en, schema, own, own_n, own_ps, rate, &bsink_ops, &b, s, e);
-		rc = rc < 0 ? (bfile_abort(b.file), -1) : bfile_commit(b.file, s->digest, full, sha, e);
+		rc = rc < 0 ? (bfile_abort(b.file), -1) : keep_commit(b.file, s->digest, full, sha, flags, e);
 	}
 	free(own);
 	return rc;
@@ -515,8 +566,10 @@ static int run_backup(uint32_t id, const char *schema, const char *known, size_t
 	set_running(id);
 	if (*dest) {  /* kept on the host; once more from dest's own pages if it did not match its sidecar */
 		do
-			rc = keep_try(id, schema, rate, dest, full, &s, sha, &from_side, e);
+			rc = keep_try(id, schema, rate, dest, full, flags, &s, sha, &from_side, e);
 		while (rc == -2 && from_side && tries++ == 0);
+		if (rc < 0)
+			drop_held();  /* a store kept here is all or nothing */
 	} else {
 		b.z = (flags & BACKUP_ZSTD) != 0;  /* else plain PAGES, which the client also reads */
 		rc = snapshot_run(A.en, schema, (const uint8_t *)known, (uint32_t)(nk / SNAP_HASH), kps, rate, &bsink_ops, &b,
@@ -559,6 +612,33 @@ static void r_backup(uint32_t id, rd *r)
 	free(dest);
 }
 
+/* KEEP: commit, rename every held backup into place, then write path (a
+ * store's manifest.json; "" none); else give them up. */
+static void r_keep(uint32_t id, rd *r)
+{
+	unsigned commit = rd_u8(r);
+	char *path = rd_strdup(r);
+	const char *data;
+	size_t n;
+	rd_str(r, &data, &n);
+	lc_err e = { 0 };
+	int rc = r->bad || !path ? lc_err_set(&e, LC_ECONNECT, "bad KEEP request") : 0;
+	for (int i = 0; i < A.nheld; i++)
+		if (rc < 0 || !commit)
+			bfile_abort(A.held[i]);
+		else
+			rc = bfile_finish(A.held[i], &e);
+	A.nheld = 0;
+	drop_held();
+	if (rc == 0 && commit && *path && check_dest(path, &e) == 0)
+		rc = bfile_put(path, data, n, &e);
+	if (rc < 0 || e.code)
+		fail(id, &e);
+	else
+		send_simple(P_END, id, 0, NULL);
+	free(path);
+}
+
 static void r_bye(uint32_t id, rd *r)
 {
 	(void)id;
@@ -572,7 +652,7 @@ static const struct {
 	void (*fn)(uint32_t id, rd *r);
 } handlers[] = {
 	{ P_HELLO, r_hello }, { P_OPEN, r_open }, { P_QUERY, r_query },
-	{ P_INSPECT, r_inspect }, { P_BACKUP, r_backup }, { P_BYE, r_bye },
+	{ P_INSPECT, r_inspect }, { P_BACKUP, r_backup }, { P_KEEP, r_keep }, { P_BYE, r_bye },
 };
 
 static void dispatch(const frame *f)

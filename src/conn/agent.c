@@ -493,7 +493,7 @@ static int send_backup(aconn *a, uint32_t id, const backup_req *q, int zstd, lc_
 	proto_cstr(&b, q->host_dest);
 	proto_u8(&b, (unsigned)q->full);
 	if (a->minor >= 2)
-		proto_u8(&b, zstd ? BACKUP_ZSTD : 0);
+		proto_u8(&b, (zstd ? BACKUP_ZSTD : 0) | (q->store ? BACKUP_MKDIR | BACKUP_HOLD : 0));
 	proto_end(&b, at);
 	return send_buf(a, &b, e);
 }
@@ -509,9 +509,9 @@ static int a_backup(conn *c, const backup_req *q, const snap_sink *k, void *ctx,
 	*e = (lc_err){ 0 };
 	if (a->dead)
 		return lc_err_set(e, LC_ECONNECT, "the connection to the helper was lost earlier");
-	if (a->minor < 1)
-		return lc_err_set(e, LC_ECONNECT, "the helper on the host is too old for backups (protocol 1.%u); "
-				  "run with --agent upload", a->minor);
+	if (a->minor < 1 || (q->store && a->minor < 3))
+		return lc_err_set(e, LC_ECONNECT, "the helper on the host is too old for %s (protocol 1.%u); "
+				  "run with --agent upload", a->minor < 1 ? "backups" : "a store's backup kept there", a->minor);
 	a->cancelled = 0;
 	/* Pages that cross a network travel compressed (helpers from 1.2 on). */
 	int zstd = q->compress == Z_ALWAYS || (q->compress == Z_AUTO && a->st->remote);
@@ -548,6 +548,27 @@ static int a_backup(conn *c, const backup_req *q, const snap_sink *k, void *ctx,
 	res->wire = a->st->remote ? b.wire : 0;
 	ZSTD_freeDCtx(b.z);
 	buf_free(&b.raw);
+	return rc;
+}
+
+static int a_keep(conn *c, int commit, const char *path, const char *data, size_t n, lc_err *e)
+{
+	aconn *a = (aconn *)c;
+	uint32_t id = ++a->next_id;
+	frame f;
+	buf b = { 0 };
+	*e = (lc_err){ 0 };
+	if (a->dead || a->minor < 3)
+		return lc_err_set(e, LC_ECONNECT, a->dead ? "the connection to the helper was lost earlier"
+						       : "the helper on the host is too old to keep a store's backup there");
+	size_t at = proto_begin(&b, P_KEEP, id);
+	proto_u8(&b, (unsigned)commit);
+	proto_cstr(&b, path);
+	proto_str(&b, data, n);
+	proto_end(&b, at);
+	int rc = send_buf(a, &b, e);
+	if (rc == 0 && (rc = recv_frame(a, id, &f, e)) == 0)
+		rc = f.type == P_END ? 0 : f.type == P_ERROR ? remote_error(&f, e) : bad_frame(a, &f, e);
 	return rc;
 }
 
@@ -592,7 +613,7 @@ static void a_free(conn *c)
 	free(a);
 }
 
-static const conn_ops agent_ops = { "agent", a_exec, a_set_timeout, a_ndb, a_db, a_inspect, a_backup, a_free };
+static const conn_ops agent_ops = { "agent", a_exec, a_set_timeout, a_ndb, a_db, a_inspect, a_backup, a_keep, a_free };
 
 /* Skip to the agent's magic; what came before is shell noise. */
 static int sync_magic(aconn *a, lc_err *e)

@@ -179,6 +179,13 @@ int conn_backup(conn *c, const backup_req *r, const snap_sink *sink, void *ctx, 
 	return c->ops->backup(c, r, sink, ctx, res, sha, e);
 }
 
+int conn_keep(conn *c, int commit, const char *path, const char *data, size_t n, lc_err *e)
+{
+	if (!c->ops->keep)
+		return lc_err_set(e, LC_EUSAGE, "a host:/path destination is for remote targets; give a local path");
+	return c->ops->keep(c, commit, path, data, n, e);
+}
+
 int conn_inspect(conn *c, const inspect_opts *o, inspect_report **out, lc_err *e)
 {
 	return c->ops->inspect(c, o, out, e);

@@ -61,7 +61,7 @@ static void l_free(conn *c)
 	free(c);
 }
 
-static const conn_ops local_ops = { "local", l_exec, l_set_timeout, l_ndb, l_db, l_inspect, l_backup, l_free };
+static const conn_ops local_ops = { "local", l_exec, l_set_timeout, l_ndb, l_db, l_inspect, l_backup, NULL, l_free };
 
 int conn_local_open(const char *path, const conn_opts *o, conn **out, lc_err *e)
 {

@@ -17,7 +17,7 @@ static const struct {
 	{ P_DONE, "DONE" }, { P_ERROR, "ERROR" }, { P_END, "END" }, { P_DBS, "DBS" },
 	{ P_SECTION, "SECTION" }, { P_LOG, "LOG" }, { P_STATUS, "STATUS" }, { P_BACKUP, "BACKUP" },
 	{ P_BINFO, "BINFO" }, { P_PAGES, "PAGES" }, { P_PROGRESS, "PROGRESS" }, { P_BDONE, "BDONE" },
-	{ P_ZPAGES, "ZPAGES" },
+	{ P_ZPAGES, "ZPAGES" }, { P_KEEP, "KEEP" },
 };
 
 const char *proto_name(int type)

@@ -241,27 +241,63 @@ static char *host_path(const char *dest, const conn *c, int *other)
 	return p;
 }
 
+/* A store's set: each database's file name, schema, result and SHA-256,
+ * for manifest.json. */
+typedef struct bset {
+	int n;
+	char **names, **schemas;
+	snap_result *rs;
+	char (*shas)[65];
+} bset;
+
+static void bset_init(bset *s, int n)
+{
+	s->n = n;
+	s->names = xcalloc((size_t)n, sizeof *s->names), s->schemas = xcalloc((size_t)n, sizeof *s->schemas);
+	s->rs = xcalloc((size_t)n, sizeof *s->rs);
+	s->shas = xcalloc((size_t)n, sizeof *s->shas);
+}
+
+static void bset_free(bset *s)
+{
+	for (int i = 0; i < s->n; i++)
+		free(s->names[i]), free(s->schemas[i]);
+	free(s->names), free(s->schemas), free(s->rs), free(s->shas);
+}
+
 static int kept_on_host(conn *c, const char *hpath, const backup_opts *o, lc_err *e)
 {
 	int n = conn_ndb(c), rc = 0;
+	bset set;
 	if (strcmp(c->ops->kind, "agent") != 0)
 		return lc_err_set(e, LC_EUSAGE, "a host:/path destination is for remote targets; give a local path");
+	bset_init(&set, n);
 	for (int i = 0; i < n && rc == 0; i++) {
 		const char *schema, *path;
-		snap_result r;
-		char sha[65] = "";
 		conn_db(c, i, &schema, &path);
 		char *name = base_of(path), *dest = n > 1 ? xasprintf("%s/%s", hpath, name) : xstrdup(hpath);
 		job j = { .o = o, .e = e, .schema = schema, .t0 = now_ms() };
-		backup_req q = { .schema = schema, .max_rate = o->max_rate * 1e6, .host_dest = dest, .full = o->verify_full };
-		rc = conn_backup(c, &q, NULL, NULL, &r, sha, e);
+		backup_req q = { .schema = schema, .max_rate = o->max_rate * 1e6, .host_dest = dest, .full = o->verify_full,
+				 .store = n > 1 };
+		set.names[i] = name, set.schemas[i] = xstrdup(schema);
+		rc = conn_backup(c, &q, NULL, NULL, &set.rs[i], set.shas[i], e);
 		if (rc == 0) {
-			char *where = xasprintf("%s (on the host, sha256 %.16s...)", dest, sha);
-			summary(&j, &r, where, o->verify_full, 1);
+			char *where = xasprintf("%s (on the host, sha256 %.16s...)", dest, set.shas[i]);
+			summary(&j, &set.rs[i], where, o->verify_full, 1);
 			free(where);
 		}
-		free(name), free(dest);
+		free(dest);
 	}
+	if (n > 1) {  /* all verified: renamed together, then the manifest; else none */
+		buf m = { 0 };
+		lc_err ignored = { 0 };
+		char *mpath = xasprintf("%s/manifest.json", hpath);
+		if (rc == 0)
+			manifest_json(&m, set.names, set.schemas, set.rs, set.shas, n);
+		rc = rc == 0 ? conn_keep(c, 1, mpath, m.p, m.len, e) : (conn_keep(c, 0, "", NULL, 0, &ignored), -1);
+		buf_free(&m), free(mpath);
+	}
+	bset_free(&set);
 	return rc;
 }
 
@@ -400,17 +436,16 @@ int backup_run(conn *c, const char *dest, const backup_opts *o, lc_err *e)
 		return -1;
 	if (n > 1 && make_dir(dest, e) < 0)
 		return -1;
-	char **names = xcalloc((size_t)n, sizeof *names), **schemas = xcalloc((size_t)n, sizeof *schemas);
-	snap_result *rs = xcalloc((size_t)n, sizeof *rs);
-	char (*shas)[65] = xcalloc((size_t)n, sizeof *shas);
+	bset set;
+	bset_init(&set, n);
 	bfile **held = xcalloc((size_t)n, sizeof *held);  /* a store's files: verified, renamed together */
 	for (int i = 0; i < n && rc == 0; i++) {
 		const char *schema, *path;
 		conn_db(c, i, &schema, &path);
 		char *to = dest_for(dest, path, n > 1);
-		names[i] = base_of(to);
-		schemas[i] = xstrdup(schema);
-		rc = pull_one(c, schema, to, o, &rs[i], n > 1 ? shas[i] : NULL, n > 1 ? &held[i] : NULL, e);
+		set.names[i] = base_of(to);
+		set.schemas[i] = xstrdup(schema);
+		rc = pull_one(c, schema, to, o, &set.rs[i], n > 1 ? set.shas[i] : NULL, n > 1 ? &held[i] : NULL, e);
 		free(to);
 	}
 	for (int i = 0; i < n; i++)  /* all verified: into place; else none */
@@ -419,12 +454,11 @@ int backup_run(conn *c, const char *dest, const backup_opts *o, lc_err *e)
 	if (rc == 0 && n > 1) {
 		buf m = { 0 };
 		char *path = xasprintf("%s/manifest.json", dest);
-		manifest_json(&m, names, schemas, rs, shas, n);
+		manifest_json(&m, set.names, set.schemas, set.rs, set.shas, n);
 		rc = bfile_put(path, m.p, m.len, e);
 		buf_free(&m), free(path);
 	}
-	for (int i = 0; i < n; i++)
-		free(names[i]), free(schemas[i]);
-	free(names), free(schemas), free(rs), free(shas), free(held);
+	bset_free(&set);
+	free(held);
 	return rc;
 }

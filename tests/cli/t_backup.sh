@@ -135,6 +135,23 @@ kill $holder; wait $holder 2>/dev/null; rm -f "$T/storebk/production_cable.sqlit
 run backup --quiet "${S[@]}" "$R/production.sqlite3" "127.0.0.1:$T/on host's.db"
 [ "$rc" = 0 ] && [ "$(sqlite3 -readonly "$T/on host's.db" 'pragma quick_check')" = ok ] && ok "a backup kept on the host (DEST with a space and a quote)" \
 	|| not_ok "on-host backup" "rc=$rc $(cat "$T/err")"
+# A store kept on the host: its directory made, every file verified, renamed together, manifest.json.
+run backup --quiet "${S[@]}" "$R" "127.0.0.1:$T/kept store"
+sha=$(sqlite3 :memory: "select json_extract(readfile('$T/kept store/manifest.json'), '\$.files[0].sha256')" 2>/dev/null)
+[ "$rc" = 0 ] && [ "$sha" = "$(sha256sum "$T/kept store/production.sqlite3" | cut -c1-64)" ] \
+	&& [ "$(sqlite3 :memory: "select json_array_length(readfile('$T/kept store/manifest.json'), '\$.files')")" = 4 ] \
+	&& ok "a store kept on the host: its directory, 4 files and manifest.json (SHA-256s match)" || not_ok "kept store" "rc=$rc $(cat "$T/err")"
+sqlite3 "$d/production.sqlite3" "update orders set updated_at = 'kept' where id = 2"
+before=$(cat "$T/kept store/production.sqlite3" "$T/kept store/manifest.json" | sha256sum)
+flock "$T/kept store/production_cable.sqlite3.partial" sleep 60 &
+holder=$!
+for _ in $(seq 50); do [ -e "$T/kept store/production_cable.sqlite3.partial" ] && break; sleep 0.05; done
+run backup --quiet "${S[@]}" "$R" "127.0.0.1:$T/kept store"
+kill $holder; wait $holder 2>/dev/null; rm -f "$T/kept store/production_cable.sqlite3.partial"
+[ "$rc" = 6 ] && [ "$(cat "$T/kept store/production.sqlite3" "$T/kept store/manifest.json" | sha256sum)" = "$before" ] \
+	&& [ -z "$(ls "$T/kept store" | grep '\.partial$')" ] \
+	&& ok "a store kept on the host is all or nothing too (the verified first file given up, no .partial)" \
+	|| not_ok "kept store all or nothing" "rc=$rc $(cat "$T/err")" "$(ls "$T/kept store")"
 # Kept on the host, and slow: the helper sends PROGRESS meanwhile, so --timeout 1 (litecon
 # takes 31 s of silence for a lost helper) does not end a 40 s backup.
 run backup --quiet --timeout 1 --max-rate 0.25 "${S[@]}" "$R/production.sqlite3" "127.0.0.1:$T/slow kept.db"
