@@ -66,7 +66,9 @@ void bfile_abort(bfile *f);
 
 /* Page size and page hashes of an existing backup at path, for an
  * incremental backup (SNAP_HASH bytes each, malloc'd); 0 pages if none.
- * Returns 1 when they come from the sidecar (not read from path now). */
-int bfile_known(const char *path, uint32_t *page_size, uint8_t **hashes, uint32_t *n);
+ * Returns 1 when they come from the sidecar (not read from path now).
+ * tick (NULL: none) is called every 50 ms while path is read and hashed. */
+int bfile_known(const char *path, uint32_t *page_size, uint8_t **hashes, uint32_t *n, int (*tick)(void *ctx),
+		void *ctx);
 
 #endif

@@ -95,16 +95,24 @@ static void drop_held(void)
 	busy = A.running != 0;
 }
 
+/* A SIGTERM or SIGHUP came while a request ran or backups were held:
+ * now that it is safe, give them up and leave. */
+static void leave_if_told(void)
+{
+	if (!term_sig)
+		return;
+	drop_held();
+	_exit(128 + term_sig);
+}
+
 /* The request in progress (0: none). A signal that came during one takes
  * effect when it is over, its cleanup done. */
 static void set_running(uint32_t id)
 {
 	A.running = id;
 	busy = id != 0 || A.nheld;
-	if (!id && term_sig) {
-		drop_held();
-		_exit(128 + term_sig);
-	}
+	if (!id)
+		leave_if_told();
 }
 
 static void finish(int code, const char *text)
@@ -388,6 +396,7 @@ typedef struct bsink {
 	lc_err *e;
 	int z;              /* the client asked for ZPAGES */
 	buf raw;            /* owned: with z, the PAGES payload being gathered */
+	int kept;           /* a backup kept here (file, once open) */
 	long long told;     /* kept here: when PROGRESS was last sent */
 	uint32_t pages;     /* kept here: the snapshot's page count */
 } bsink;
@@ -453,7 +462,7 @@ static void b_progress(void *ctx, uint32_t done, uint32_t total)
 {
 	bsink *b = ctx;
 	watch_input(NULL);  /* a CANCEL, or the client gone */
-	if (b->file) {
+	if (b->kept) {
 		long long now = now_ms();
 		if (now - b->told < 1000)
 			return;
@@ -537,14 +546,14 @@ static int keep_commit(bfile *f, const uint8_t digest[32], int full, char sha[65
 static int keep_try(uint32_t id, const char *schema, double rate, const char *dest, int full, unsigned flags,
 		    snap_result *s, char sha[65], int *from_side, lc_err *e)
 {
-	bsink b = { .id = id, .e = e };
+	bsink b = { .id = id, .e = e, .kept = 1 };
 	uint8_t *own = NULL;
 	uint32_t own_n = 0, own_ps = 0;
 	int rc;
 	*from_side = 0;
 	if (check_dest(dest, e) < 0 || ((flags & BACKUP_MKDIR) && make_parent(dest, e) < 0))
 		return -1;
-	*from_side = bfile_known(dest, &own_ps, &own, &own_n);
+	*from_side = bfile_known(dest, &own_ps, &own, &own_n, keep_tick, &b);
 	*e = (lc_err){ 0 };
 	rc = bfile_open(dest, own_n > 0, &b.file, e);
 	if (rc == 0) {
@@ -623,6 +632,7 @@ static void r_keep(uint32_t id, rd *r)
 	rd_str(r, &data, &n);
 	lc_err e = { 0 };
 	int rc = r->bad || !path ? lc_err_set(&e, LC_ECONNECT, "bad KEEP request") : 0;
+	set_running(id);  /* a signal now waits until the set and its manifest are written */
 	for (int i = 0; i < A.nheld; i++)
 		if (rc < 0 || !commit)
 			bfile_abort(A.held[i]);
@@ -632,6 +642,7 @@ static void r_keep(uint32_t id, rd *r)
 	drop_held();
 	if (rc == 0 && commit && *path && check_dest(path, &e) == 0)
 		rc = bfile_put(path, data, n, &e);
+	set_running(0);
 	if (rc < 0 || e.code)
 		fail(id, &e);
 	else
@@ -659,6 +670,7 @@ static void dispatch(const frame *f)
 {
 	rd r = rd_of(f);
 	engine_cancel_reset();
+	leave_if_told();  /* SIGTERM or SIGHUP came while backups were held */
 	if (f->type == P_CANCEL)
 		return;  /* nothing of that id is running any more */
 	for (size_t i = 0; i < sizeof handlers / sizeof *handlers; i++)
@@ -704,6 +716,7 @@ static void serve(void)
 			buf_reset(&A.rx);
 			A.rx_off = 0;
 		}
+		leave_if_told();
 		if (A.eof || fill(1) < 0)
 			break;
 	}

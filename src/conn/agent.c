@@ -561,6 +561,7 @@ static int a_keep(conn *c, int commit, const char *path, const char *data, size_
 	if (a->dead || a->minor < 3)
 		return lc_err_set(e, LC_ECONNECT, a->dead ? "the connection to the helper was lost earlier"
 						       : "the helper on the host is too old to keep a store's backup there");
+	a->cancelled = 0;  /* a cancelled backup before it must not leave the wait spinning */
 	size_t at = proto_begin(&b, P_KEEP, id);
 	proto_u8(&b, (unsigned)commit);
 	proto_cstr(&b, path);

@@ -27,6 +27,7 @@
 #include <libgen.h>
 #include <linux/fs.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,6 +53,7 @@ struct bfile {
 	int copying;            /* copier to be joined */
 	buf held;               /* owned: pages (u32 pgno, page) that came while it copies */
 	int copy_errno;         /* its result (0 = copied) */
+	atomic_int copy_done, check_done;  /* the copier, the check thread finished */
 	int sync_errno;         /* the check thread's fsync (0 = synced) */
 	const uint8_t *want;    /* the snapshot's digest, for the check thread */
 	char *sha;              /* where the file's SHA-256 goes, or NULL */
@@ -115,13 +117,27 @@ static void *copy_main(void *arg)
 {
 	bfile *f = arg;
 	f->copy_errno = copy_file(f) == 0 ? 0 : errno ? errno : EIO;
+	atomic_store(&f->copy_done, 1);
 	return NULL;
+}
+
+/* Call tick (if any) every 50 ms until *done: while a helper waits for a
+ * thread (the copy of DEST, the read-back, the hashes of DEST), its client
+ * still hears from it. */
+static void tick_until(int (*tick)(void *), void *ctx, atomic_int *done)
+{
+	while (tick && !atomic_load(done)) {
+		struct timespec ts = { 0, 50 * 1000000 };
+		nanosleep(&ts, NULL);
+		tick(ctx);
+	}
 }
 
 /* The copy must be complete before any page is written over it. */
 static int copied(bfile *f, lc_err *e)
 {
 	if (f->copying) {
+		tick_until(f->tick, f->tick_ctx, &f->copy_done);
 		pthread_join(f->copier, NULL);
 		f->copying = 0;
 	}
@@ -342,6 +358,7 @@ static void *check_main(void *arg)
 	f->match = snapshot_digest_file(f->partial, f->page_size, got, f->sha, &f->hash, &f->nhash) == 0 &&
 		   f->nhash == f->pages && !memcmp(got, f->want, 32);
 	f->sync_errno = fsync(f->fd) == 0 ? 0 : errno ? errno : EIO;
+	atomic_store(&f->check_done, 1);
 	return NULL;
 }
 
@@ -355,8 +372,10 @@ static int verify(bfile *f, const uint8_t digest[32], int full, char sha[65], lc
 	if (!threaded)
 		check_main(f);
 	int rc = check_db(f, full, e);
-	if (threaded)
+	if (threaded) {
+		tick_until(f->tick, f->tick_ctx, &f->check_done);
 		pthread_join(t, NULL);
+	}
 	if (!f->match) {
 		unlink_sidecar(f->dest);  /* it may be what is wrong: the next backup reads DEST afresh */
 		lc_err_set(e, LC_EVERIFY, "the backup's pages do not match the SHA-256 digest of the snapshot; %s was "
@@ -418,10 +437,11 @@ int bfile_put(const char *path, const char *data, size_t n, lc_err *e)
 		errno = 0;
 		for (ssize_t w = 1; done < n && w > 0; done += w > 0 ? (size_t)w : 0)
 			w = write(fd, data + done, n - done);
-		if (done < n || fsync(fd) < 0 || close(fd) < 0 || rename(tmp, path) < 0)
+		int bad = done < n || fsync(fd) < 0;
+		bad = close(fd) < 0 || bad;
+		fd = -1;
+		if (bad || rename(tmp, path) < 0)
 			rc = lc_err_set(e, LC_EVERIFY, "cannot write %s: %s", path, errno ? strerror(errno) : "short write");
-		else
-			fd = -1;
 	}
 	if (fd >= 0)
 		close(fd);
@@ -440,8 +460,8 @@ void bfile_abort(bfile *f)
 	if (f->copying)
 		pthread_join(f->copier, NULL);
 	buf_free(&f->held);
+	unlink(f->partial);  /* while the flock is ours: after close it may be another backup's */
 	close(f->fd);
-	unlink(f->partial);
 	free(f->dest), free(f->partial), free(f->hash), free(f->run), free(f);
 }
 
@@ -563,10 +583,41 @@ static int side_load(const char *dest, uint32_t page_size, uint8_t **hashes, uin
 	return rc;
 }
 
-int bfile_known(const char *path, uint32_t *page_size, uint8_t **hashes, uint32_t *n)
+/* snapshot_digest_file of an earlier backup, in a thread of its own. */
+typedef struct known_job {
+	const char *path;
+	uint32_t page_size, n;
+	uint8_t digest[32], *hashes;
+	int rc;
+	atomic_int done;
+} known_job;
+
+static void *known_main(void *arg)
+{
+	known_job *k = arg;
+	k->rc = snapshot_digest_file(k->path, k->page_size, k->digest, NULL, &k->hashes, &k->n);
+	atomic_store(&k->done, 1);
+	return NULL;
+}
+
+static int digest_ticking(const char *path, uint32_t page_size, uint8_t **hashes, uint32_t *n, int (*tick)(void *),
+			  void *ctx)
+{
+	known_job k = { .path = path, .page_size = page_size };
+	pthread_t t;
+	if (!tick || pthread_create(&t, NULL, known_main, &k) != 0) {
+		known_main(&k);
+	} else {
+		tick_until(tick, ctx, &k.done);
+		pthread_join(t, NULL);
+	}
+	*hashes = k.hashes, *n = k.n;
+	return k.rc;
+}
+
+int bfile_known(const char *path, uint32_t *page_size, uint8_t **hashes, uint32_t *n, int (*tick)(void *), void *ctx)
 {
 	unsigned char h[100];
-	uint8_t d[32];
 	FILE *fp = fopen(path, "rbe");
 	*page_size = 0, *hashes = NULL, *n = 0;
 	if (!fp)
@@ -579,7 +630,7 @@ int bfile_known(const char *path, uint32_t *page_size, uint8_t **hashes, uint32_
 	*page_size = ps == 1 ? 65536 : ps;
 	if (side_load(path, *page_size, hashes, n) == 0)
 		return 1;
-	if (snapshot_digest_file(path, *page_size, d, NULL, hashes, n) < 0)
+	if (digest_ticking(path, *page_size, hashes, n, tick, ctx) < 0)
 		*page_size = 0;
 	return 0;
 }

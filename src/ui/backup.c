@@ -131,7 +131,7 @@ static int pull_try(conn *c, job *j, const char *dest, snap_result *r, char sha[
 {
 	uint8_t *known = NULL;
 	uint32_t kps = 0, nk = 0;
-	*from_side = bfile_known(dest, &kps, &known, &nk);
+	*from_side = bfile_known(dest, &kps, &known, &nk, NULL, NULL);
 	backup_req q = { .schema = j->schema, .known = known, .nknown = nk, .known_page_size = kps,
 			 .max_rate = j->o->max_rate * 1e6, .full = j->o->verify_full, .compress = j->o->compress };
 	int rc = bfile_open(dest, nk > 0, &j->f, j->e);

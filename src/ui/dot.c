@@ -399,7 +399,7 @@ static int d_check(session *s, int argc, char **argv)
 }
 
 static const struct dot dots[] = {
-	{ "backup", 1, 7, "?OPTIONS? DEST", "consistent online backup to DEST (a local path or host:/path)", d_backup, DOT_ARG_FILE, 0 },
+	{ "backup", 1, 63, "?OPTIONS? DEST", "consistent online backup to DEST (a local path or host:/path)", d_backup, DOT_ARG_FILE, 0 },
 	{ "bail", 1, 1, "on|off", "stop at the first error", d_bail, DOT_ARG_ONOFF, 0 },
 	{ "check", 0, 0, "", "look for problems, as litecon check does", d_check, 0, 0 },
 	{ "databases", 0, 0, "", "list the databases of the target", d_databases, 0, 0 },

@@ -239,12 +239,12 @@ expect_err "so are the shell's (.backup takes them as its defaults)" 2 'takes on
 run --verify full "$d/production.sqlite3" ".backup $T/dot-full.db"
 [ "$rc" = 0 ] && grep -q 'verified (integrity_check, SHA-256)' "$T/err" && consistent "$T/dot-full.db" >/dev/null \
 	&& ok ".backup in a one-liner takes --verify full from the command line" || not_ok ".backup --verify from the command line" "$(cat "$T/err")"
-run "${S[@]}" "$R/production.sqlite3" ".backup --verify=full --compress never --max-rate 50 '$T/dot opts.db'"
+run "${S[@]}" "$R/production.sqlite3" ".backup --verify full --compress never --max-rate 50 --quiet '$T/dot opts.db'"
 [ "$rc" = 0 ] && grep -q 'verified (integrity_check, SHA-256)' "$T/err" && grep -q 'sent over the wire' "$T/err" \
 	&& grep -Eq '\(([0-9.]+ [KMG]iB), \1 on the network\)' "$T/err" && consistent "$T/dot opts.db" >/dev/null \
-	&& ok ".backup --verify=full --compress never --max-rate over ssh: integrity_check, pages sent uncompressed" \
+	&& ok ".backup --verify full --compress never --max-rate 50 --quiet DEST over ssh: integrity_check, pages sent uncompressed" \
 	|| not_ok ".backup with its own options" "$(cat "$T/err")"
-run --verify full "$d/production.sqlite3" ".backup --verify quick $T/dot-quick.db"
+run --verify full "$d/production.sqlite3" ".backup --verify=quick $T/dot-quick.db"
 [ "$rc" = 0 ] && grep -q 'verified (quick_check, SHA-256)' "$T/err" && ok ".backup's own --verify overrides the command line's" \
 	|| not_ok ".backup --verify override" "$(cat "$T/err")"
 expect_err ".backup with an unknown option: exit 2, one sentence, nothing written" 2 '^litecon: unknown option --fast; \.backup takes' \
