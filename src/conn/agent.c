@@ -474,7 +474,7 @@ static int on_bdone(aconn *a, bstate *b, const frame *f, snap_result *res, char 
 	res->pinned_ms = (long long)rd_u64(&r);
 	rd_str(&r, &s, &n);
 	if (r.bad || n > 64 || !sane_time(res->taken_at) || b->done || res->sent > res->pages ||
-	    (b->page_size && (res->page_size != b->page_size || res->pages != b->pages)))
+	    (b->k && !b->page_size) || (b->page_size && (res->page_size != b->page_size || res->pages != b->pages)))
 		return bad_frame(a, f, e);
 	b->done = 1;
 	if (sha)

@@ -118,7 +118,7 @@ kill -0 "$ap" 2>/dev/null && { not_ok "the helper exits on SIGTERM"; kill -9 "$a
 	|| not_ok "SIGTERM left files" "$(ls "$T" | grep kept)"; }
 wait "$ap" 2>/dev/null
 # Backup frames out of order or out of bounds: one sentence naming the frame, exit 4, no DEST.
-for m in binfo2:BINFO pgbig:PAGES nodone:END; do
+for m in binfo2:BINFO pgbig:PAGES nodone:END noinfo:BDONE; do
 	FAKE_AGENT=${m%%:*} timeout 30 "$LITECON" backup --quiet --compress never --agent tests/tools/fake_agent.sh \
 		"$d" "$T/f.db" >"$T/out" 2>"$T/err"; rc=$?
 	if [ "$rc" = 4 ] && [ "$(wc -l <"$T/err")" = 1 ] && grep -q "unexpected ${m#*:} frame" "$T/err" && [ ! -e "$T/f.db" ] && [ ! -e "$T/f.db.partial" ]; then

@@ -4,7 +4,8 @@
 # for backups (protocol 1.2, ZPAGES): zbomb (a piece that inflates past the
 # length it claims), zjunk (not zstd), zunasked (ZPAGES nobody asked for);
 # binfo2 (a second BINFO with another page size), pgbig (a page past the
-# count BINFO gave), nodone (END with no BDONE).
+# count BINFO gave), nodone (END with no BDONE), noinfo (a pull's BDONE
+# with no BINFO).
 # Frames: u32 length | u8 type | u32 id | payload (docs/protocol.md).
 hello() { printf '\nlitecon-agent-frames\n'; printf '\000\000\000\021\001\000\000\000\000\000'"$1"'\000\000\000\000\000\004fake'; }
 . "$(dirname "$0")/frames.sh"
@@ -22,6 +23,12 @@ zunasked) opened; { be 4 100; head -c 100 /dev/zero | zstd -q -c; } | frame 29 2
 binfo2)   opened; { be 4 65536; be 4 10; } | frame 25 2; sleep 2 ;;
 pgbig)    opened; { be 4 1; be 4 11; head -c 4096 /dev/zero; } | frame 26 2; sleep 2 ;;
 nodone)   opened; { be 4 1; be 4 1; head -c 4096 /dev/zero; } | frame 26 2; frame 20 2 </dev/null; sleep 2 ;;
+noinfo)   printf '\nlitecon-agent-frames\n'
+	{ be 2 1; be 2 2; pstr fake; } | frame 1 0
+	{ be 2 1; pstr main; pstr /x/y; } | frame 21 1
+	frame 20 1 </dev/null
+	{ be 4 4096; be 4 0; be 4 0; head -c 32 /dev/zero; printf '\101\332\275\000\000\000\000\000'; be 8 5; pstr ""; } | frame 28 2
+	frame 20 2 </dev/null; sleep 2 ;;
 garbage)  head -c 4096 /dev/urandom ;;
 noisy)    head -c 70000 /dev/zero | tr '\0' x ;;
 junkfirst) printf 'Welcome to the shop server!\n'; exec "${REAL_AGENT:?}" ;;
