@@ -720,6 +720,7 @@ static void serve(void)
 		if (A.eof || fill(1) < 0)
 			break;
 	}
+	leave_if_told();  /* a signal ended that read: its status, not end of input */
 	engine_free(A.en);
 	finish(0, "end of input");
 }
