@@ -103,7 +103,7 @@ pane_has() {  # REGEX SECONDS
 	done
 	return 1
 }
-pane_has '● up  rtt' 60 && ok "the dashboard is up over ssh" || not_ok "dashboard up" "$(cat "$T/pane")"
+pane_has "● up  rtt" 60 && ok "the dashboard is up over ssh" || not_ok "dashboard up" "$(cat "$T/pane")" "$(cat "$T/tui.err")"
 sshd_stop
 pane_has 'connection lost: reconnecting' 60 && grep -q '┌─ Orders' "$T/pane" \
 	&& ok "sshd stopped: 'reconnecting', and the screen stays up" || not_ok "sshd stopped" "$(cat "$T/pane")"
