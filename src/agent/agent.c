@@ -638,7 +638,7 @@ static void r_keep(uint32_t id, rd *r)
 			bfile_abort(A.held[i]);
 		else
 			rc = bfile_finish(A.held[i], &e);
-	A.nheld = 0;
+	A.nheld = 0;  /* each was finished or given up above: drop_held only frees the list */
 	drop_held();
 	if (rc == 0 && commit && *path && check_dest(path, &e) == 0)
 		rc = bfile_put(path, data, n, &e);

@@ -268,9 +268,7 @@ static void bset_free(bset *s)
 static int kept_on_host(conn *c, const char *hpath, const backup_opts *o, lc_err *e)
 {
 	int n = conn_ndb(c), rc = 0;
-	bset set;
-	if (strcmp(c->ops->kind, "agent") != 0)
-		return lc_err_set(e, LC_EUSAGE, "a host:/path destination is for remote targets; give a local path");
+	bset set;  /* backup_run let only a remote target's own host through */
 	bset_init(&set, n);
 	for (int i = 0; i < n && rc == 0; i++) {
 		const char *schema, *path;
@@ -311,9 +309,11 @@ static int make_dir(const char *dir, lc_err *e)
 	return 0;
 }
 
+/* --compress's words, by backup_opts.compress. */
+static const char *const zname[] = { [Z_AUTO] = "auto", [Z_ALWAYS] = "always", [Z_NEVER] = "never" };
+
 int backup_opts_from(const char *verify, const char *compress, double max_rate, backup_opts *bo, lc_err *e)
 {
-	static const char *const zname[] = { [Z_AUTO] = "auto", [Z_ALWAYS] = "always", [Z_NEVER] = "never" };
 	int z = compress ? -1 : Z_AUTO;
 	for (int i = 0; compress && i < (int)(sizeof zname / sizeof *zname); i++)
 		if (!strcmp(compress, zname[i]))
@@ -379,8 +379,8 @@ static const struct bflag {
 
 int backup_args(int argc, char **argv, backup_opts *bo, const char **dest, lc_err *e)
 {
-	static const char *const zname[] = { [Z_AUTO] = "auto", [Z_ALWAYS] = "always", [Z_NEVER] = "never" };
-	bwords w = { bo->verify_full ? "full" : "quick", zname[bo->compress == Z_ALWAYS || bo->compress == Z_NEVER ? bo->compress : Z_AUTO], bo };
+	int z = bo->compress == Z_ALWAYS || bo->compress == Z_NEVER ? bo->compress : Z_AUTO;
+	bwords w = { bo->verify_full ? "full" : "quick", zname[z], bo };
 	*dest = NULL;
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i], *eq = strchr(a, '=');
